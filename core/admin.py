@@ -1,0 +1,42 @@
+from django.contrib import admin
+
+from .models import AuditEvent, CalendarDay, Notification
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["occurred_at", "actor_repr", "action", "target_repr", "ip_address", "request_id"]
+    list_filter = ["action"]
+    search_fields = ["actor_repr", "target_repr", "request_id", "target_id"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    """Read-only here: imports go through the calendar page so that deadlines are recounted."""
+
+    list_display = ["date", "kind", "name", "source"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "kind", "subject", "read_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["recipient"]

@@ -1,0 +1,203 @@
+"""Working days: statutory holidays, make-up working days (调休) and a provisional fallback.
+
+Sources, strongest first: rows in CalendarDay (administrators fill them from the State Council
+notice), the chinesecalendar library (one year at a time, 2004–2026 in 1.11), and for a year that
+neither knows, weekends only — such a deadline is marked provisional and recomputed when the
+year's holidays are added (see `register_deadline_recomputer`). Nothing here ever raises for an
+unknown year.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+
+import chinese_calendar
+from django.utils.translation import gettext_lazy as _
+
+from .choices import CalendarDayKind
+
+ONE_DAY = datetime.timedelta(days=1)
+# How far past the start the calendar may need to look: seven working days never span more than
+# the longest holiday run (Spring Festival / National Day ~ 9 days) plus weekends.
+_LOOKAHEAD_PER_WORKING_DAY = 3
+_LOOKAHEAD_SLACK = 21
+
+
+@dataclass(frozen=True)
+class SkippedDay:
+    date: datetime.date
+    reason: str  # "weekend" or "holiday"
+    name: str = ""  # the holiday's name, where there is one
+
+
+@dataclass(frozen=True)
+class Deadline:
+    start: datetime.date
+    working_days: int
+    due: datetime.date
+    skipped: tuple[SkippedDay, ...]
+    make_up_days: tuple[datetime.date, ...]
+    # Years that were counted by weekends only because no holiday table was known.
+    provisional_years: tuple[int, ...]
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.provisional_years)
+
+    def explanation(self) -> list[str]:
+        """How the deadline was counted, for the public."""
+        lines = [
+            str(
+                _("Counted %(n)d working days from the day after %(start)s; the deadline is %(due)s.")
+                % {"n": self.working_days, "start": self.start.isoformat(), "due": self.due.isoformat()}
+            )
+        ]
+        for day in self.skipped:
+            if day.reason == "holiday":
+                lines.append(str(_("%(date)s skipped: %(name)s holiday") % {"date": day.date, "name": day.name}))
+            else:
+                lines.append(str(_("%(date)s skipped: weekend") % {"date": day.date}))
+        for day in self.make_up_days:
+            lines.append(str(_("%(date)s counted: make-up working day (调休)") % {"date": day}))
+        if self.provisional:
+            years = "、".join(str(y) for y in self.provisional_years)
+            lines.append(
+                str(
+                    _(
+                        "Provisional: the holidays of %(years)s are not published yet, so only weekends "
+                        "were skipped. The deadline will be recounted when they are."
+                    )
+                    % {"years": years}
+                )
+            )
+        return lines
+
+
+@dataclass(frozen=True)
+class DayStatus:
+    working: bool
+    reason: str  # "weekday", "weekend", "holiday", "workday" (make-up)
+    name: str
+    provisional: bool
+
+
+@cache
+def library_years() -> frozenset[int]:
+    return frozenset(d.year for d in chinese_calendar.holidays)
+
+
+@cache
+def _chinese_holiday_names() -> dict[str, str]:
+    return {h.value: h.chinese for h in chinese_calendar.Holiday}
+
+
+class WorkingCalendar:
+    """A read-only view of the calendar for a date range, loaded with one query."""
+
+    def __init__(self, overrides: dict[datetime.date, tuple[str, str]], table_years: Iterable[int]):
+        self._overrides = overrides
+        self._table_years = frozenset(table_years)
+
+    @classmethod
+    def load(cls, start: datetime.date, end: datetime.date) -> WorkingCalendar:
+        from .models import CalendarDay
+
+        rows = CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "kind", "name")
+        overrides = {date: (kind, name) for date, kind, name in rows}
+        table_years = set(
+            CalendarDay.objects.filter(date__year__in=range(start.year, end.year + 1))
+            .values_list("date__year", flat=True)
+            .distinct()
+        )
+        return cls(overrides, table_years)
+
+    def year_is_known(self, year: int) -> bool:
+        return year in self._table_years or year in library_years()
+
+    def status(self, day: datetime.date) -> DayStatus:
+        override = self._overrides.get(day)
+        if override:
+            kind, name = override
+            return DayStatus(kind == CalendarDayKind.WORKDAY, kind, name, provisional=False)
+        if day.year in self._table_years:
+            return self._weekday_rule(day, provisional=False)
+        if day.year in library_years():
+            if day in chinese_calendar.workdays:
+                return DayStatus(True, "workday", self._name(chinese_calendar.workdays[day]), False)
+            if day in chinese_calendar.holidays:
+                return DayStatus(False, "holiday", self._name(chinese_calendar.holidays[day]), False)
+            return self._weekday_rule(day, provisional=False)
+        return self._weekday_rule(day, provisional=True)
+
+    def is_working_day(self, day: datetime.date) -> bool:
+        return self.status(day).working
+
+    def add_working_days(self, start: datetime.date, working_days: int) -> Deadline:
+        """The `working_days`-th working day after `start` (the start day itself is not counted)."""
+        if working_days < 1:
+            raise ValueError("working_days must be positive")
+        day, counted = start, 0
+        skipped: list[SkippedDay] = []
+        make_up: list[datetime.date] = []
+        provisional_years: set[int] = set()
+        while counted < working_days:
+            day += ONE_DAY
+            status = self.status(day)
+            if status.provisional:
+                provisional_years.add(day.year)
+            if status.working:
+                counted += 1
+                if status.reason == "workday":
+                    make_up.append(day)
+            else:
+                skipped.append(SkippedDay(day, status.reason, status.name))
+        return Deadline(start, working_days, day, tuple(skipped), tuple(make_up), tuple(sorted(provisional_years)))
+
+    @staticmethod
+    def _weekday_rule(day: datetime.date, *, provisional: bool) -> DayStatus:
+        weekend = day.weekday() >= 5
+        return DayStatus(not weekend, "weekend" if weekend else "weekday", "", provisional)
+
+    @staticmethod
+    def _name(english: str) -> str:
+        return _chinese_holiday_names().get(english, english)
+
+
+def calendar_for(start: datetime.date, working_days: int) -> WorkingCalendar:
+    end = start + datetime.timedelta(days=working_days * _LOOKAHEAD_PER_WORKING_DAY + _LOOKAHEAD_SLACK)
+    return WorkingCalendar.load(start, end)
+
+
+def add_working_days(start: datetime.date, working_days: int) -> Deadline:
+    return calendar_for(start, working_days).add_working_days(start, working_days)
+
+
+def is_working_day(day: datetime.date) -> bool:
+    return WorkingCalendar.load(day, day).is_working_day(day)
+
+
+def year_is_known(year: int) -> bool:
+    from .models import CalendarDay
+
+    return year in library_years() or CalendarDay.objects.filter(date__year=year).exists()
+
+
+# --- recomputing open deadlines when a year's holidays arrive --------------------------------------
+
+DeadlineRecomputer = Callable[[Iterable[int]], int]
+_recomputers: dict[str, DeadlineRecomputer] = {}
+
+
+def register_deadline_recomputer(name: str, recompute: DeadlineRecomputer) -> None:
+    """Apps that store deadlines register how to recount their open ones for the given years.
+
+    The callable gets the years whose holidays changed and returns how many deadlines it moved.
+    """
+    _recomputers[name] = recompute
+
+
+def deadline_recomputers() -> dict[str, DeadlineRecomputer]:
+    return dict(_recomputers)

@@ -1,0 +1,138 @@
+"""Writes owned by core: the holiday table and notifications."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mass_mail
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from .audit import audit_log
+from .choices import CalendarDayKind
+from .models import CalendarDay, Notification
+
+
+@dataclass(frozen=True)
+class CalendarDayInput:
+    date: datetime.date
+    kind: str
+    name: str = ""
+
+
+def parse_calendar_days(text: str) -> list[CalendarDayInput]:
+    """Lines of `date,kind,name` (kind: holiday/workday or 休/班); '#' starts a comment.
+
+    Raises ValidationError listing every bad line, so an administrator fixes the file in one go.
+    """
+    kinds = {
+        "holiday": CalendarDayKind.HOLIDAY, "休": CalendarDayKind.HOLIDAY, "放假": CalendarDayKind.HOLIDAY,
+        "workday": CalendarDayKind.WORKDAY, "班": CalendarDayKind.WORKDAY, "上班": CalendarDayKind.WORKDAY,
+    }
+    days: list[CalendarDayInput] = []
+    errors: list[str] = []
+    seen: set[datetime.date] = set()
+    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    for number, row in enumerate(csv.reader(io.StringIO("\n".join(lines))), start=1):
+        cells = [c.strip() for c in row] + ["", ""]
+        try:
+            day = datetime.date.fromisoformat(cells[0])
+        except ValueError:
+            errors.append(_("Line %(n)d: “%(value)s” is not a date like 2027-01-01.") % {"n": number, "value": cells[0]})
+            continue
+        kind = kinds.get(cells[1].lower())
+        if kind is None:
+            errors.append(
+                _("Line %(n)d: the kind must be holiday (休) or workday (班), not “%(value)s”.")
+                % {"n": number, "value": cells[1]}
+            )
+            continue
+        if day in seen:
+            errors.append(_("Line %(n)d: %(date)s appears twice.") % {"n": number, "date": day})
+            continue
+        seen.add(day)
+        days.append(CalendarDayInput(day, kind, cells[2][:50]))
+    if errors:
+        raise ValidationError(errors)
+    if not days:
+        raise ValidationError(_("No calendar days found."))
+    return days
+
+
+def calendar_days_import(*, days: Iterable[CalendarDayInput], source: str, actor) -> int:
+    """Insert or replace holiday-table rows, then recount open deadlines in the affected years."""
+    days = list(days)
+    years = sorted({d.date.year for d in days})
+    with transaction.atomic():
+        existing = {row.date: row for row in CalendarDay.objects.filter(date__in=[d.date for d in days])}
+        to_create, to_update = [], []
+        for item in days:
+            row = existing.get(item.date)
+            if row is None:
+                to_create.append(CalendarDay(date=item.date, kind=item.kind, name=item.name, source=source))
+            elif (row.kind, row.name) != (item.kind, item.name):
+                row.kind, row.name, row.source = item.kind, item.name, source
+                to_update.append(row)
+        CalendarDay.objects.bulk_create(to_create)
+        CalendarDay.objects.bulk_update(to_update, ["kind", "name", "source"])
+        audit_log(
+            actor=actor,
+            action="calendar.import",
+            after={"years": years, "created": len(to_create), "updated": len(to_update), "source": source},
+        )
+        transaction.on_commit(lambda: _schedule_recompute(years))
+    return len(to_create) + len(to_update)
+
+
+def calendar_day_delete(*, day: CalendarDay, actor) -> None:
+    with transaction.atomic():
+        audit_log(actor=actor, action="calendar.delete", target=day, before={"date": day.date, "kind": day.kind})
+        year = day.date.year
+        day.delete()
+        transaction.on_commit(lambda: _schedule_recompute([year]))
+
+
+def _schedule_recompute(years: list[int]) -> None:
+    from .tasks import recompute_deadlines
+
+    recompute_deadlines.delay(years)
+
+
+def notify(*, recipients: Iterable, kind: str, subject: str, body: str = "", link: str = "",
+           dedupe_key: str = "", email: bool = False) -> int:
+    """In-app notices (and optionally e-mail) for many users; a repeated dedupe_key is a no-op."""
+    recipients = [r for r in recipients if r is not None]
+    created = 0
+    for recipient in recipients:
+        try:
+            with transaction.atomic():
+                Notification.objects.create(
+                    recipient=recipient, kind=kind, subject=subject[:200], body=body, link=link, dedupe_key=dedupe_key
+                )
+            created += 1
+        except IntegrityError:
+            continue  # already notified under this key
+    if email and created:
+        addresses = [r.email for r in recipients if getattr(r, "email", "")]
+        if addresses:
+            from django.conf import settings
+
+            transaction.on_commit(
+                lambda: send_mass_mail(
+                    [(subject, f"{body}\n\n{link}".strip(), settings.DEFAULT_FROM_EMAIL, [a]) for a in addresses],
+                    fail_silently=True,
+                )
+            )
+    return created
+
+
+def notification_mark_read(*, notification: Notification, actor) -> None:
+    from django.utils import timezone
+
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("staff/audit/", views.audit_list, name="audit_list"),
+    path("staff/audit/<int:pk>/", views.audit_detail, name="audit_detail"),
+    path("staff/notifications/", views.notification_list, name="notifications"),
+    path("staff/notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+    path("staff/calendar/", views.calendar_admin, name="calendar"),
+]

@@ -1,0 +1,106 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from . import calendar
+from .access import scope_for
+from .choices import Action
+from .forms import AuditFilterForm, CalendarImportForm
+from .health import check_broker, check_database
+from .models import AuditEvent, CalendarDay, Notification
+from .pagination import keyset_page
+from .services import calendar_days_import, notification_mark_read, parse_calendar_days
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    database_ok, database_detail = check_database()
+    broker_ok, broker_detail = check_broker()
+    healthy = database_ok and broker_ok
+    return JsonResponse(
+        {
+            "status": "ok" if healthy else "unavailable",
+            "database": {"ok": database_ok, "detail": database_detail},
+            "broker": {"ok": broker_ok, "detail": broker_detail},
+        },
+        status=200 if healthy else 503,
+    )
+
+
+@login_required
+@require_GET
+def audit_list(request):
+    events = AuditEvent.objects.for_user(request.user, Action.SUPERVISE).select_related("actor", "target_type")
+    if scope_for(request.user, Action.SUPERVISE).is_empty:
+        raise PermissionDenied
+    form = AuditFilterForm(request.GET or None)
+    if form.is_valid():
+        events = form.filter(events)
+    page = keyset_page(events, request, key="id")
+    return render(request, "core/audit_list.html", {"page": page, "form": form})
+
+
+@login_required
+@require_GET
+def audit_detail(request, pk: int):
+    event = get_object_or_404(
+        AuditEvent.objects.for_user(request.user, Action.SUPERVISE).select_related("actor", "target_type"), pk=pk
+    )
+    return render(request, "core/audit_detail.html", {"event": event})
+
+
+@login_required
+@require_GET
+def notification_list(request):
+    notices = Notification.objects.filter(recipient=request.user)
+    page = keyset_page(notices, request, key="id")
+    return render(request, "core/notification_list.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_read(request, pk: int):
+    notice = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notification_mark_read(notification=notice, actor=request.user)
+    if notice.link and notice.link.startswith("/"):
+        return redirect(notice.link)
+    return redirect("core:notifications")
+
+
+@login_required
+def calendar_admin(request):
+    if not scope_for(request.user, Action.ADMINISTER).everything:
+        raise PermissionDenied
+    form = CalendarImportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            days = parse_calendar_days(form.cleaned_data["lines"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("lines", message)
+        else:
+            count = calendar_days_import(days=days, source=form.cleaned_data["source"], actor=request.user)
+            messages.success(request, _("%(count)d calendar days saved; open deadlines are being recounted.") % {"count": count})
+            return redirect("core:calendar")
+    years = _calendar_years()
+    return render(
+        request,
+        "core/calendar_admin.html",
+        {"form": form, "years": years, "days": CalendarDay.objects.order_by("-date")[:60]},
+    )
+
+
+def _calendar_years():
+    from django.utils import timezone
+
+    this_year = timezone.localdate().year
+    return [
+        {"year": year, "known": calendar.year_is_known(year), "library": year in calendar.library_years()}
+        for year in range(this_year - 1, this_year + 3)
+    ]

@@ -1,0 +1,22 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import OrganizationKind, OrganizationLevel
+from ..models import Organization
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=OrganizationKind.choices)
+    level = django_filters.ChoiceFilter(choices=OrganizationLevel.choices)
+    within = django_filters.ModelChoiceFilter(
+        queryset=Organization.objects.all(), method="filter_within", label=_("Within (subtree of an organization id)")
+    )
+    name = django_filters.CharFilter(field_name="name", lookup_expr="contains", label=_("Name contains"))
+    uscc = django_filters.CharFilter(field_name="uscc")
+
+    class Meta:
+        model = Organization
+        fields = ["kind", "level", "within", "name", "uscc"]
+
+    def filter_within(self, queryset, name, value):
+        return queryset.filter(path__startswith=value.path)

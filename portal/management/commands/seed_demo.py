@@ -1,0 +1,31 @@
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from organizations import demo as organizations_demo
+
+
+class Command(BaseCommand):
+    help = "Load demo organizations, people and one log-in per role. Safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--print-logins", action="store_true", help="only print the demo log-ins")
+
+    def handle(self, *args, print_logins=False, **options):
+        if print_logins:
+            self._print_logins(organizations_demo.demo_logins())
+            return
+        city = organizations_demo.seed_organizations()
+        logins = organizations_demo.seed_users()
+        people = organizations_demo.seed_civil_servants()
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Demo data ready: %(orgs)d organizations under %(city)s, %(people)d new civil servants.")
+                % {"orgs": city.get_descendant_count() + 1, "city": city.name, "people": people}
+            )
+        )
+        self._print_logins(logins)
+
+    def _print_logins(self, logins):
+        self.stdout.write(_("Demo log-ins (password for all: %(password)s):") % {"password": organizations_demo.DEMO_PASSWORD})
+        for login in logins:
+            self.stdout.write(f"  {login.username:<16} {login.role:<12} {login.organization} → {login.jurisdiction}")

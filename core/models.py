@@ -77,7 +77,7 @@ class CalendarDay(models.Model):
 
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=CalendarDayKind.choices)
-    name = models.CharField(_("holiday"), max_length=50, blank=True)
+    name = models.CharField(_("holiday name"), max_length=50, blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
 
     class Meta:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -37,9 +36,10 @@ def parse_calendar_days(text: str) -> list[CalendarDayInput]:
     days: list[CalendarDayInput] = []
     errors: list[str] = []
     seen: set[datetime.date] = set()
-    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-    for number, row in enumerate(csv.reader(io.StringIO("\n".join(lines))), start=1):
-        cells = [c.strip() for c in row] + ["", ""]
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        cells = [c.strip() for c in next(csv.reader([line]))] + ["", ""]
         try:
             day = datetime.date.fromisoformat(cells[0])
         except ValueError:

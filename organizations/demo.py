@@ -108,8 +108,6 @@ class _Builder:
             parent=parent, actor=None, name=name, short_name=short_name, kind=kind, level=level,
             division_code=division, uscc=demo_uscc(division, 24_000_000 + Organization.objects.count() + self.serial),
         )
-        if parent is not None:
-            parent.refresh_from_db()
         self.existing[short_name] = organization
         return organization
 

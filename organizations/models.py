@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from treebeard.mp_tree import MP_Node, MP_NodeManager
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from core.access import ScopedQuerySet
 from core.identifiers import mask_resident_id, validate_resident_id, validate_uscc
@@ -16,7 +16,7 @@ from core.models import TimeStampedModel
 from .choices import ApiScope, CivilServantRank, OrganizationKind, OrganizationLevel, Role
 
 
-class OrganizationQuerySet(ScopedQuerySet):
+class OrganizationQuerySet(MP_NodeQuerySet, ScopedQuerySet):
     scope_path_field = "path"
 
     def public_q(self):
@@ -26,15 +26,9 @@ class OrganizationQuerySet(ScopedQuerySet):
         return self.filter(path__startswith=organization.path)
 
 
-class OrganizationManager(MP_NodeManager):
+class OrganizationManager(MP_NodeManager.from_queryset(OrganizationQuerySet)):
     def get_queryset(self):
         return OrganizationQuerySet(self.model, using=self._db).order_by("path")
-
-    def for_user(self, principal, action="view"):
-        return self.get_queryset().for_user(principal, action)
-
-    def public(self):
-        return self.get_queryset().public()
 
 
 class Organization(MP_Node, TimeStampedModel):

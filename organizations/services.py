@@ -26,15 +26,18 @@ def _validated(instance, *, exclude=()):
 def organization_create(*, parent: Organization | None, actor, **fields) -> Organization:
     fields.setdefault("uscc", None)
     candidate = _validated(Organization(**fields), exclude=("path", "depth", "numchild"))
-    values = {name: getattr(candidate, name) for name in ORGANIZATION_FIELDS}
-    organization = parent.add_child(**values) if parent else Organization.add_root(**values)
+    if parent is None:
+        organization = Organization.objects.add_root(instance=candidate)
+    else:
+        organization = Organization.objects.add_child(parent, instance=candidate)
     audit_log(actor=actor, action="organization.create", target=organization, after=snapshot(organization, ORGANIZATION_FIELDS))
     return organization
 
 
 @transaction.atomic
 def organization_update(*, organization: Organization, actor, **fields) -> Organization:
-    before = snapshot(organization, ORGANIZATION_FIELDS)
+    # The "before" comes from the database: a bound ModelForm may already have changed the instance.
+    before = snapshot(Organization.objects.select_for_update().get(pk=organization.pk), ORGANIZATION_FIELDS)
     for name, value in fields.items():
         if name not in ORGANIZATION_FIELDS:
             raise ValueError(f"{name} cannot be changed here")
@@ -63,7 +66,8 @@ def civil_servant_create(*, actor, **fields) -> CivilServant:
 @transaction.atomic
 def civil_servant_update(*, civil_servant: CivilServant, actor, resident_id: str | None = None, **fields) -> CivilServant:
     """Update a file. `resident_id` None or "" keeps the stored number (forms never echo it back)."""
-    before = {**snapshot(civil_servant, CIVIL_SERVANT_FIELDS), "resident_id": civil_servant.masked_resident_id}
+    stored = CivilServant.objects.select_for_update().get(pk=civil_servant.pk)
+    before = {**snapshot(stored, CIVIL_SERVANT_FIELDS), "resident_id": stored.masked_resident_id}
     for name, value in fields.items():
         if name not in CIVIL_SERVANT_FIELDS and name != "organization":
             raise ValueError(f"{name} cannot be changed here")

@@ -28,9 +28,8 @@ def make_organization(*, parent: Organization | None = None, name: str | None = 
         **fields,
     }
     if parent is None:
-        return Organization.add_root(**values)
-    parent.refresh_from_db()
-    return parent.add_child(**values)
+        return Organization.objects.add_root(values)
+    return Organization.objects.add_child(parent, values)
 
 
 def make_resident_id(serial: int, birth: datetime.date = datetime.date(1985, 6, 15), area: str = "330106") -> str:

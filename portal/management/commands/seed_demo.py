@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from organizations import demo as organizations_demo
+from organizations.models import Organization
 
 
 class Command(BaseCommand):
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 _("Demo data ready: %(orgs)d organizations under %(city)s, %(people)d new civil servants.")
-                % {"orgs": city.get_descendant_count() + 1, "city": city.name, "people": people}
+                % {"orgs": Organization.objects.subtree(city).count(), "city": city.name, "people": people}
             )
         )
         self._print_logins(logins)

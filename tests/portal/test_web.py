@@ -1,0 +1,101 @@
+"""Pages as a visitor or a staff member meets them: language, errors, security headers, log-in."""
+
+import pytest
+from django.urls import reverse
+
+from organizations.demo import DEMO_PASSWORD
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_speaks_chinese_by_default_even_to_an_english_browser(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'lang="zh-hans"' in html and "诚信杭州" in html
+
+
+def test_english_on_request_is_remembered(client):
+    first = client.get("/?language=en")
+    assert 'lang="en"' in first.content.decode() and "Integrity Hangzhou" in first.content.decode()
+    second = client.get("/")
+    assert 'lang="en"' in second.content.decode()
+
+
+def test_the_language_switch_form_sets_english(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+    assert "Integrity Hangzhou" in response.content.decode()
+
+
+@pytest.mark.parametrize(("language", "text"), [("zh-hans", "页面不存在"), ("en", "Page not found")])
+def test_404_page_in_both_languages(client, language, text):
+    response = client.get(f"/no-such-page/?language={language}")
+    assert response.status_code == 404
+    assert text in response.content.decode()
+
+
+def test_security_headers_and_csp(client):
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Request-ID"]
+
+
+def test_pages_reference_no_cdn(client):
+    for url in ("/", "/accounts/login/", "/api/docs/"):
+        html = client.get(url).content.decode()
+        assert "cdn" not in html.lower() and "//unpkg" not in html and "googleapis" not in html
+
+
+def test_login_and_logout(client):
+    user = UserFactory(username="alice")
+    response = client.post(reverse("login"), {"username": "alice", "password": "correct-horse-battery"})
+    assert response.status_code == 302 and response["Location"] == reverse("portal:workspace")
+    assert client.get(reverse("portal:workspace")).status_code == 200
+    client.post(reverse("logout"))
+    assert client.get(reverse("portal:workspace")).status_code == 302
+    assert user.pk
+
+
+def test_repeated_failures_lock_the_account(client, settings):
+    UserFactory(username="bob")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "bob", "password": "wrong-password"})
+    locked = client.post(reverse("login"), {"username": "bob", "password": "correct-horse-battery"})
+    assert locked.status_code in (403, 429)
+    assert "锁定" in locked.content.decode()
+    assert client.get(reverse("portal:workspace")).status_code == 302  # still not signed in
+
+
+def test_a_wrong_password_gets_a_message_in_chinese(client):
+    UserFactory(username="carol")
+    response = client.post(reverse("login"), {"username": "carol", "password": "nope"})
+    assert response.status_code == 200
+    assert "密码" in response.content.decode()
+
+
+def test_workspace_requires_login(client):
+    response = client.get(reverse("portal:workspace"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_every_demo_user_can_log_in(client):
+    from django.core.management import call_command
+
+    from organizations.demo import DEMO_USERS
+
+    call_command("seed_demo", verbosity=0)
+    for username, *_rest in DEMO_USERS:
+        client.logout()
+        response = client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, username
+        assert client.get(reverse("portal:workspace")).status_code == 200
+
+
+def test_the_public_directory_lists_the_tree(client, world):
+    html = client.get(reverse("organizations:directory")).content.decode()
+    assert world.city.name in html and world.other_department.name in html

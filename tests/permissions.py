@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from organizations.choices import Role
+from organizations.choices import OrganizationKind, Role
 from organizations.models import Organization, User
 
 from .factories import make_organization, user_with_role
@@ -39,9 +39,9 @@ class World:
 
 def build_world(*, own_role: str = Role.STAFF, other_role: str = Role.STAFF, supervisor_role: str = Role.SUPERVISOR) -> World:
     city = make_organization(name="矩阵市人民政府")
-    district = make_organization(parent=city, name="甲区人民政府")
+    district = make_organization(parent=city, name="甲区人民政府", kind=OrganizationKind.GOVERNMENT)
     department = make_organization(parent=district, name="甲区市场监管局")
-    other_district = make_organization(parent=city, name="乙区人民政府")
+    other_district = make_organization(parent=city, name="乙区人民政府", kind=OrganizationKind.GOVERNMENT)
     other_department = make_organization(parent=other_district, name="乙区市场监管局")
     users = {
         ANONYMOUS: None,

@@ -47,9 +47,7 @@ class Scope:
 
     def covers(self, path: str) -> bool:
         return (
-            self.everything
-            or path in self.exact_paths
-            or any(path.startswith(prefix) for prefix in self.subtree_paths)
+            self.everything or path in self.exact_paths or any(path.startswith(prefix) for prefix in self.subtree_paths)
         )
 
 

@@ -39,5 +39,7 @@ class CalendarImportForm(forms.Form):
     lines = forms.CharField(
         label=_("Days"),
         widget=forms.Textarea(attrs={"rows": 12, "class": "font-monospace"}),
-        help_text=_("One day per line: date,kind,name — kind is holiday (休) or workday (班). Example: 2027-01-01,holiday,元旦"),
+        help_text=_(
+            "One day per line: date,kind,name — kind is holiday (休) or workday (班). Example: 2027-01-01,holiday,元旦"
+        ),
     )

@@ -42,8 +42,43 @@ RESIDENT_ID_WEIGHTS = [2 ** (17 - i) % 11 for i in range(17)]
 RESIDENT_ID_CHECK = "10X98765432"
 # First two digits: province-level divisions (GB/T 2260), including Hong Kong/Macao/Taiwan residence permits.
 RESIDENT_ID_PROVINCES = frozenset(
-    {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
-     50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83}
+    {
+        11,
+        12,
+        13,
+        14,
+        15,
+        21,
+        22,
+        23,
+        31,
+        32,
+        33,
+        34,
+        35,
+        36,
+        37,
+        41,
+        42,
+        43,
+        44,
+        45,
+        46,
+        50,
+        51,
+        52,
+        53,
+        54,
+        61,
+        62,
+        63,
+        64,
+        65,
+        71,
+        81,
+        82,
+        83,
+    }
 )
 _RESIDENT_ID_RE = re.compile(r"^\d{17}[\dX]$")
 
@@ -80,13 +115,17 @@ def validate_uscc(value: str) -> str:
         )
     if code[0] not in USCC_REGISTRATION_AUTHORITIES:
         raise ValidationError(
-            _("The first character of a unified social credit code names the registration authority; “%(char)s” is not one."),
+            _(
+                "The first character of a unified social credit code names the registration authority; “%(char)s” is not one."
+            ),
             code="uscc_authority",
             params={"char": code[0]},
         )
     if not _USCC_RE.match(code):
         raise ValidationError(
-            _("Characters 3 to 8 of a unified social credit code are the administrative division code and must be digits."),
+            _(
+                "Characters 3 to 8 of a unified social credit code are the administrative division code and must be digits."
+            ),
             code="uscc_division",
         )
     expected = uscc_check_character(code[:17])
@@ -127,9 +166,7 @@ def validate_resident_id(value: str, *, today: datetime.date | None = None) -> s
             code="ric_format",
         )
     if _is_placeholder(number[:17]):
-        raise ValidationError(
-            _("This is a placeholder, not a real resident ID number."), code="ric_placeholder"
-        )
+        raise ValidationError(_("This is a placeholder, not a real resident ID number."), code="ric_placeholder")
     if int(number[:2]) not in RESIDENT_ID_PROVINCES:
         raise ValidationError(
             _("The first two digits of a resident ID number name a province; %(prefix)s is not one."),

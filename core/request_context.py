@@ -14,11 +14,12 @@ class RequestContext:
     ip_address: str | None = None
 
 
-_current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar("request_context", default=RequestContext())
+_EMPTY = RequestContext()
+_current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar("request_context", default=None)
 
 
 def current() -> RequestContext:
-    return _current.get()
+    return _current.get() or _EMPTY
 
 
 def new_request_id() -> str:

@@ -30,8 +30,12 @@ def parse_calendar_days(text: str) -> list[CalendarDayInput]:
     Raises ValidationError listing every bad line, so an administrator fixes the file in one go.
     """
     kinds = {
-        "holiday": CalendarDayKind.HOLIDAY, "休": CalendarDayKind.HOLIDAY, "放假": CalendarDayKind.HOLIDAY,
-        "workday": CalendarDayKind.WORKDAY, "班": CalendarDayKind.WORKDAY, "上班": CalendarDayKind.WORKDAY,
+        "holiday": CalendarDayKind.HOLIDAY,
+        "休": CalendarDayKind.HOLIDAY,
+        "放假": CalendarDayKind.HOLIDAY,
+        "workday": CalendarDayKind.WORKDAY,
+        "班": CalendarDayKind.WORKDAY,
+        "上班": CalendarDayKind.WORKDAY,
     }
     days: list[CalendarDayInput] = []
     errors: list[str] = []
@@ -43,7 +47,9 @@ def parse_calendar_days(text: str) -> list[CalendarDayInput]:
         try:
             day = datetime.date.fromisoformat(cells[0])
         except ValueError:
-            errors.append(_("Line %(n)d: “%(value)s” is not a date like 2027-01-01.") % {"n": number, "value": cells[0]})
+            errors.append(
+                _("Line %(n)d: “%(value)s” is not a date like 2027-01-01.") % {"n": number, "value": cells[0]}
+            )
             continue
         kind = kinds.get(cells[1].lower())
         if kind is None:
@@ -103,8 +109,16 @@ def _schedule_recompute(years: list[int]) -> None:
     recompute_deadlines.delay(years)
 
 
-def notify(*, recipients: Iterable, kind: str, subject: str, body: str = "", link: str = "",
-           dedupe_key: str = "", email: bool = False) -> int:
+def notify(
+    *,
+    recipients: Iterable,
+    kind: str,
+    subject: str,
+    body: str = "",
+    link: str = "",
+    dedupe_key: str = "",
+    email: bool = False,
+) -> int:
     """In-app notices (and optionally e-mail) for many users; a repeated dedupe_key is a no-op."""
     recipients = [r for r in recipients if r is not None]
     created = 0

@@ -86,7 +86,9 @@ def calendar_admin(request):
                 form.add_error("lines", message)
         else:
             count = calendar_days_import(days=days, source=form.cleaned_data["source"], actor=request.user)
-            messages.success(request, _("%(count)d calendar days saved; open deadlines are being recounted.") % {"count": count})
+            messages.success(
+                request, _("%(count)d calendar days saved; open deadlines are being recounted.") % {"count": count}
+            )
             return redirect("core:calendar")
     years = _calendar_years()
     return render(

@@ -89,4 +89,3 @@ class ApiPrincipal:
 
     def __str__(self):
         return self.audit_label
-

@@ -50,7 +50,15 @@ class CivilServantAdmin(admin.ModelAdmin):
 @admin.register(ApiClient)
 class ApiClientAdmin(admin.ModelAdmin):
     list_display = ["name", "organization", "token_prefix", "scopes", "last_used_at", "revoked_at"]
-    readonly_fields = ["token_prefix", "token_hash", "created_by", "last_used_at", "revoked_at", "scopes", "organization"]
+    readonly_fields = [
+        "token_prefix",
+        "token_hash",
+        "created_by",
+        "last_used_at",
+        "revoked_at",
+        "scopes",
+        "organization",
+    ]
     exclude = ["token_hash"]
 
     def has_add_permission(self, request):

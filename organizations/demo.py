@@ -105,8 +105,14 @@ class _Builder:
             return self.existing[short_name]
         self.serial += 1
         organization = services.organization_create(
-            parent=parent, actor=None, name=name, short_name=short_name, kind=kind, level=level,
-            division_code=division, uscc=demo_uscc(division, 24_000_000 + Organization.objects.count() + self.serial),
+            parent=parent,
+            actor=None,
+            name=name,
+            short_name=short_name,
+            kind=kind,
+            level=level,
+            division_code=division,
+            uscc=demo_uscc(division, 24_000_000 + Organization.objects.count() + self.serial),
         )
         self.existing[short_name] = organization
         return organization
@@ -117,29 +123,59 @@ def seed_organizations() -> Organization:
     build = _Builder()
     city_name, city_short, city_division = CITY
     city = build.ensure(
-        parent=None, name=city_name, short_name=city_short, kind=OrganizationKind.GOVERNMENT,
-        level=OrganizationLevel.CITY, division=city_division,
+        parent=None,
+        name=city_name,
+        short_name=city_short,
+        kind=OrganizationKind.GOVERNMENT,
+        level=OrganizationLevel.CITY,
+        division=city_division,
     )
     for name, short in MUNICIPAL_DEPARTMENTS:
-        build.ensure(parent=city, name=name, short_name=short, kind=OrganizationKind.DEPARTMENT,
-                     level=OrganizationLevel.CITY, division=city_division)
+        build.ensure(
+            parent=city,
+            name=name,
+            short_name=short,
+            kind=OrganizationKind.DEPARTMENT,
+            level=OrganizationLevel.CITY,
+            division=city_division,
+        )
     for name, short in DEVELOPMENT_ZONES:
-        build.ensure(parent=city, name=name, short_name=short, kind=OrganizationKind.DEVELOPMENT_ZONE,
-                     level=OrganizationLevel.DISTRICT, division=city_division)
+        build.ensure(
+            parent=city,
+            name=name,
+            short_name=short,
+            kind=OrganizationKind.DEVELOPMENT_ZONE,
+            level=OrganizationLevel.DISTRICT,
+            division=city_division,
+        )
     for district, division, suffix, streets in DISTRICTS:
         government = build.ensure(
-            parent=city, name=f"杭州市{district}人民政府" if suffix == "区" else f"{district}人民政府",
-            short_name=f"{district}政府", kind=OrganizationKind.GOVERNMENT, level=OrganizationLevel.DISTRICT,
+            parent=city,
+            name=f"杭州市{district}人民政府" if suffix == "区" else f"{district}人民政府",
+            short_name=f"{district}政府",
+            kind=OrganizationKind.GOVERNMENT,
+            level=OrganizationLevel.DISTRICT,
             division=division,
         )
         for name, short in DISTRICT_DEPARTMENTS:
-            build.ensure(parent=government, name=f"杭州市{district}{name}" if suffix == "区" else f"{district}{name}",
-                         short_name=f"{district}{short}", kind=OrganizationKind.DEPARTMENT,
-                         level=OrganizationLevel.DISTRICT, division=division)
+            build.ensure(
+                parent=government,
+                name=f"杭州市{district}{name}" if suffix == "区" else f"{district}{name}",
+                short_name=f"{district}{short}",
+                kind=OrganizationKind.DEPARTMENT,
+                level=OrganizationLevel.DISTRICT,
+                division=division,
+            )
         for street in streets:
             kind_name = "办事处" if street.endswith("街道") else "人民政府"
-            build.ensure(parent=government, name=f"{district}{street}{kind_name}", short_name=f"{district}{street}",
-                         kind=OrganizationKind.STREET, level=OrganizationLevel.TOWNSHIP, division=division)
+            build.ensure(
+                parent=government,
+                name=f"{district}{street}{kind_name}",
+                short_name=f"{district}{street}",
+                kind=OrganizationKind.STREET,
+                level=OrganizationLevel.TOWNSHIP,
+                division=division,
+            )
     return Organization.objects.get(short_name=city_short)
 
 
@@ -163,8 +199,12 @@ def seed_users() -> list[DemoLogin]:
     for username, full_name, home, role, jurisdiction in DEMO_USERS:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User(username=username, full_name=full_name, organization=organizations[home],
-                        email=f"{username}@demo.hangzhou.example")
+            user = User(
+                username=username,
+                full_name=full_name,
+                organization=organizations[home],
+                email=f"{username}@demo.hangzhou.example",
+            )
             user.set_password(DEMO_PASSWORD)
             user.is_staff = role == Role.ADMINISTRATOR
             user.is_superuser = role == Role.ADMINISTRATOR
@@ -204,8 +244,13 @@ def seed_civil_servants() -> int:
             continue
         birth = datetime.date(1970 + index * 3, (index % 12) + 1, 10 + index)
         services.civil_servant_create(
-            actor=None, name=name, organization=organizations[org], position=position, rank=rank,
-            staff_number=staff_number, resident_id=demo_resident_id("330106", birth, 100 + index),
+            actor=None,
+            name=name,
+            organization=organizations[org],
+            position=position,
+            rank=rank,
+            staff_number=staff_number,
+            resident_id=demo_resident_id("330106", birth, 100 + index),
         )
         created += 1
     return created

@@ -50,10 +50,10 @@ class RevealResidentIdForm(forms.Form):
 class ApiClientForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.none())
     name = forms.CharField(label=_("System name"), max_length=100)
-    scopes = forms.MultipleChoiceField(
-        label=_("Scopes"), choices=ApiScope.choices, widget=forms.CheckboxSelectMultiple
-    )
+    scopes = forms.MultipleChoiceField(label=_("Scopes"), choices=ApiScope.choices, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations if organizations is not None else Organization.objects.all()
+        self.fields["organization"].queryset = (
+            organizations if organizations is not None else Organization.objects.all()
+        )

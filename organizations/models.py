@@ -71,7 +71,11 @@ class User(AbstractUser):
     """A person who signs in. Their home organization is where they work; roles say what they may do where."""
 
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), null=True, blank=True, on_delete=models.PROTECT,
+        Organization,
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="users",
     )
     full_name = models.CharField(_("full name"), max_length=60, blank=True)
@@ -88,7 +92,9 @@ class User(AbstractUser):
         """(role, organization path) pairs; the access rule's only input besides is_superuser."""
         if not self.is_active or not self.pk:
             return ()
-        return tuple(self.role_assignments.filter(organization__is_active=True).values_list("role", "organization__path"))
+        return tuple(
+            self.role_assignments.filter(organization__is_active=True).values_list("role", "organization__path")
+        )
 
     def has_role(self, *roles: str) -> bool:
         return self.is_superuser or any(role in roles for role, _path in self.grants)
@@ -104,7 +110,9 @@ class RoleAssignment(TimeStampedModel):
     user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organization / jurisdiction"), on_delete=models.PROTECT,
+        Organization,
+        verbose_name=_("organization / jurisdiction"),
+        on_delete=models.PROTECT,
         related_name="role_assignments",
     )
     granted_by = models.ForeignKey(
@@ -114,9 +122,7 @@ class RoleAssignment(TimeStampedModel):
     class Meta:
         verbose_name = _("role assignment")
         verbose_name_plural = _("role assignments")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "role", "organization"], name="role_assignment_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "role", "organization"], name="role_assignment_unique")]
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.organization}"

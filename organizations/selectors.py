@@ -5,9 +5,11 @@ from .models import Organization, User
 
 
 def administrators():
-    return User.objects.filter(is_active=True).filter(
-        Q(is_superuser=True) | Q(role_assignments__role=Role.ADMINISTRATOR)
-    ).distinct()
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(role_assignments__role=Role.ADMINISTRATOR))
+        .distinct()
+    )
 
 
 def supervisors_over(organization: Organization):

@@ -30,7 +30,12 @@ def organization_create(*, parent: Organization | None, actor, **fields) -> Orga
         organization = Organization.objects.add_root(instance=candidate)
     else:
         organization = Organization.objects.add_child(parent, instance=candidate)
-    audit_log(actor=actor, action="organization.create", target=organization, after=snapshot(organization, ORGANIZATION_FIELDS))
+    audit_log(
+        actor=actor,
+        action="organization.create",
+        target=organization,
+        after=snapshot(organization, ORGANIZATION_FIELDS),
+    )
     return organization
 
 
@@ -46,7 +51,9 @@ def organization_update(*, organization: Organization, actor, **fields) -> Organ
     organization.save()
     changed_before, changed_after = diff(before, snapshot(organization, ORGANIZATION_FIELDS))
     if changed_after:
-        audit_log(actor=actor, action="organization.update", target=organization, before=changed_before, after=changed_after)
+        audit_log(
+            actor=actor, action="organization.update", target=organization, before=changed_before, after=changed_after
+        )
     return organization
 
 
@@ -64,7 +71,9 @@ def civil_servant_create(*, actor, **fields) -> CivilServant:
 
 
 @transaction.atomic
-def civil_servant_update(*, civil_servant: CivilServant, actor, resident_id: str | None = None, **fields) -> CivilServant:
+def civil_servant_update(
+    *, civil_servant: CivilServant, actor, resident_id: str | None = None, **fields
+) -> CivilServant:
     """Update a file. `resident_id` None or "" keeps the stored number (forms never echo it back)."""
     stored = CivilServant.objects.select_for_update().get(pk=civil_servant.pk)
     before = {**snapshot(stored, CIVIL_SERVANT_FIELDS), "resident_id": stored.masked_resident_id}
@@ -79,7 +88,9 @@ def civil_servant_update(*, civil_servant: CivilServant, actor, resident_id: str
     after = {**snapshot(civil_servant, CIVIL_SERVANT_FIELDS), "resident_id": civil_servant.masked_resident_id}
     changed_before, changed_after = diff(before, after)
     if changed_after:
-        audit_log(actor=actor, action="civil_servant.update", target=civil_servant, before=changed_before, after=changed_after)
+        audit_log(
+            actor=actor, action="civil_servant.update", target=civil_servant, before=changed_before, after=changed_after
+        )
     return civil_servant
 
 
@@ -89,7 +100,9 @@ def civil_servant_reveal_resident_id(*, civil_servant: CivilServant, actor, reas
     reason = (reason or "").strip()
     if len(reason) < 2:
         raise ValidationError({"reason": _("Say why you need to see the full ID number.")})
-    audit_log(actor=actor, action="civil_servant.reveal_resident_id", target=civil_servant, after={"reason": reason[:200]})
+    audit_log(
+        actor=actor, action="civil_servant.reveal_resident_id", target=civil_servant, after={"reason": reason[:200]}
+    )
     return civil_servant.resident_id
 
 
@@ -98,10 +111,18 @@ def role_grant(*, user: User, role: str, organization: Organization, actor) -> R
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
     assignment, created = RoleAssignment.objects.get_or_create(
-        user=user, role=role, organization=organization, defaults={"granted_by": actor if isinstance(actor, User) else None}
+        user=user,
+        role=role,
+        organization=organization,
+        defaults={"granted_by": actor if isinstance(actor, User) else None},
     )
     if created:
-        audit_log(actor=actor, action="role.grant", target=assignment, after={"user": user.pk, "role": role, "organization": organization.pk})
+        audit_log(
+            actor=actor,
+            action="role.grant",
+            target=assignment,
+            after={"user": user.pk, "role": role, "organization": organization.pk},
+        )
     user.__dict__.pop("grants", None)
     return assignment
 
@@ -135,7 +156,9 @@ def api_client_create(*, organization: Organization, name: str, scopes: list[str
     )
     _validated(client)
     client.save()
-    audit_log(actor=actor, action="api_client.create", target=client, after={"name": client.name, "scopes": client.scopes})
+    audit_log(
+        actor=actor, action="api_client.create", target=client, after={"name": client.name, "scopes": client.scopes}
+    )
     return client, token
 
 

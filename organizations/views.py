@@ -18,7 +18,9 @@ from .models import ApiClient, CivilServant, Organization
 @require_GET
 def organization_directory(request):
     """Public: the tree of government bodies."""
-    organizations = Organization.objects.public().only("id", "name", "short_name", "kind", "level", "depth", "path", "uscc")
+    organizations = Organization.objects.public().only(
+        "id", "name", "short_name", "kind", "level", "depth", "path", "uscc"
+    )
     return render(request, "organizations/directory.html", {"organizations": organizations})
 
 
@@ -50,7 +52,9 @@ def civil_servant_detail(request, pk: int):
         revealed = services.civil_servant_reveal_resident_id(
             civil_servant=person, actor=request.user, reason=form.cleaned_data["reason"]
         )
-    return render(request, "organizations/civil_servant_detail.html", {"person": person, "form": form, "revealed": revealed})
+    return render(
+        request, "organizations/civil_servant_detail.html", {"person": person, "form": form, "revealed": revealed}
+    )
 
 
 @login_required
@@ -93,7 +97,10 @@ def api_client_list(request):
             scopes=form.cleaned_data["scopes"],
             actor=request.user,
         )
-        messages.success(request, _("API client “%(name)s” created. Copy the token now: it is not shown again.") % {"name": client.name})
+        messages.success(
+            request,
+            _("API client “%(name)s” created. Copy the token now: it is not shown again.") % {"name": client.name},
+        )
         form = ApiClientForm(organizations=Organization.objects.filter(is_active=True))
     clients = ApiClient.objects.select_related("organization").order_by("-id")[:200]
     return render(request, "organizations/api_client_list.html", {"form": form, "clients": clients, "token": token})

@@ -22,8 +22,21 @@ PORT = os.environ.get("PORT", "8000")
 
 PROCESSES = {
     "web": [PYTHON, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload"],
-    "worker": [PYTHON, "-m", "celery", "-A", "hangzhou_integrity", "worker", "--beat", "--loglevel", "INFO",
-               "--concurrency", "2", "--schedule", str(ROOT / "var" / "celerybeat-schedule")],
+    "worker": [
+        PYTHON,
+        "-m",
+        "celery",
+        "-A",
+        "hangzhou_integrity",
+        "worker",
+        "--beat",
+        "--loglevel",
+        "INFO",
+        "--concurrency",
+        "2",
+        "--schedule",
+        str(ROOT / "var" / "celerybeat-schedule"),
+    ],
 }
 
 
@@ -37,7 +50,7 @@ def _wait_until_healthy(timeout: float = 60) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://{HOST}:{PORT}/healthz", timeout=2) as response:  # noqa: S310
+            with urllib.request.urlopen(f"http://{HOST}:{PORT}/healthz", timeout=2) as response:
                 if response.status == 200:
                     return True
         except OSError:
@@ -52,8 +65,13 @@ def main() -> int:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     children: dict[str, subprocess.Popen] = {}
     for name, command in PROCESSES.items():
-        children[name] = subprocess.Popen(  # noqa: S603
-            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        children[name] = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
             start_new_session=True,
         )
         threading.Thread(target=_pump, args=(name, children[name].stdout), daemon=True).start()
@@ -66,12 +84,19 @@ def main() -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     if _wait_until_healthy():
-        logins = subprocess.run(  # noqa: S603
-            [PYTHON, "manage.py", "seed_demo", "--print-logins"], cwd=ROOT, env=env, capture_output=True, text=True,
+        logins = subprocess.run(
+            [PYTHON, "manage.py", "seed_demo", "--print-logins"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
             check=False,
         ).stdout
-        print(f"\n诚信杭州 is running at http://{HOST}:{PORT}/  (API docs: /api/docs/, health: /healthz)\n{logins}"
-              "Press Ctrl-C to stop.\n", flush=True)
+        print(
+            f"\n诚信杭州 is running at http://{HOST}:{PORT}/  (API docs: /api/docs/, health: /healthz)\n{logins}"
+            "Press Ctrl-C to stop.\n",
+            flush=True,
+        )
     try:
         while all(child.poll() is None for child in children.values()):
             time.sleep(0.5)

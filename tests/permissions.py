@@ -37,7 +37,9 @@ class World:
         return self.users[persona]
 
 
-def build_world(*, own_role: str = Role.STAFF, other_role: str = Role.STAFF, supervisor_role: str = Role.SUPERVISOR) -> World:
+def build_world(
+    *, own_role: str = Role.STAFF, other_role: str = Role.STAFF, supervisor_role: str = Role.SUPERVISOR
+) -> World:
     city = make_organization(name="矩阵市人民政府")
     district = make_organization(parent=city, name="甲区人民政府", kind=OrganizationKind.GOVERNMENT)
     department = make_organization(parent=district, name="甲区市场监管局")
@@ -65,7 +67,7 @@ def request_as(client, user: User | None, method: str, url: str, data=None, **ex
 def assert_matrix(client, world: World, url: str, expected: dict[str, int], *, method: str = "get", data=None, **extra):
     """Request `url` as each persona and compare status codes; reports every mismatch at once."""
     got = {}
-    for persona, status in expected.items():
+    for persona, _status in expected.items():
         response = request_as(client, world.user(persona), method, url, data, **extra)
         got[persona] = response.status_code
     mismatches = {p: (expected[p], got[p]) for p in expected if expected[p] != got[p]}

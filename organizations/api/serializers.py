@@ -10,8 +10,20 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organization
-        fields = ["id", "name", "short_name", "uscc", "kind", "kind_display", "level", "level_display",
-                  "division_code", "parent", "depth", "is_active"]
+        fields = [
+            "id",
+            "name",
+            "short_name",
+            "uscc",
+            "kind",
+            "kind_display",
+            "level",
+            "level_display",
+            "division_code",
+            "parent",
+            "depth",
+            "is_active",
+        ]
         read_only_fields = fields
 
     def get_parent(self, organization) -> int | None:

@@ -17,9 +17,18 @@ class OrganizationPagination(CursorPagination):
 _EXAMPLE = OpenApiExample(
     "A municipal department",
     value={
-        "id": 3, "name": "杭州市发展和改革委员会", "short_name": "市发改委", "uscc": "11330100002489596W",
-        "kind": "department", "kind_display": "政府部门", "level": "city", "level_display": "市级",
-        "division_code": "330100", "parent": 1, "depth": 2, "is_active": True,
+        "id": 3,
+        "name": "杭州市发展和改革委员会",
+        "short_name": "市发改委",
+        "uscc": "11330100002489596W",
+        "kind": "department",
+        "kind_display": "政府部门",
+        "level": "city",
+        "level_display": "市级",
+        "division_code": "330100",
+        "parent": 1,
+        "depth": 2,
+        "is_active": True,
     },
     response_only=True,
 )

@@ -15,7 +15,9 @@ def administrator():
     return user_with_role(Role.ADMINISTRATOR, make_organization())
 
 
-def test_administrators_are_warned_in_autumn_when_next_year_is_unknown(administrator, django_capture_on_commit_callbacks):
+def test_administrators_are_warned_in_autumn_when_next_year_is_unknown(
+    administrator, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         assert warn_missing_holiday_calendar("2026-10-15") == 1
     notice = Notification.objects.get(recipient=administrator)

@@ -14,17 +14,24 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def event(world):
     person = CivilServantFactory(organization=world.department)
-    return audit_log(actor=world.user(OWN_ORG), action="civil_servant.update", target=person, after={"position": "科长"})
+    return audit_log(
+        actor=world.user(OWN_ORG), action="civil_servant.update", target=person, after={"position": "科长"}
+    )
 
 
 def test_audit_list_permission_matrix(client, world, event):
-    assert_matrix(client, world, reverse("core:audit_list"),
-                  {ANONYMOUS: 302, OTHER_ORG: 403, OWN_ORG: 403, SUPERVISOR: 200})
+    assert_matrix(
+        client, world, reverse("core:audit_list"), {ANONYMOUS: 302, OTHER_ORG: 403, OWN_ORG: 403, SUPERVISOR: 200}
+    )
 
 
 def test_audit_detail_is_404_outside_the_jurisdiction(client, world, event):
-    assert_matrix(client, world, reverse("core:audit_detail", args=[event.pk]),
-                  {ANONYMOUS: 302, OTHER_ORG: 404, OWN_ORG: 404, SUPERVISOR: 200})
+    assert_matrix(
+        client,
+        world,
+        reverse("core:audit_detail", args=[event.pk]),
+        {ANONYMOUS: 302, OTHER_ORG: 404, OWN_ORG: 404, SUPERVISOR: 200},
+    )
     other_supervisor = user_with_role(Role.SUPERVISOR, world.other_district)
     client.force_login(other_supervisor)
     assert client.get(reverse("core:audit_detail", args=[event.pk])).status_code == 404
@@ -49,8 +56,12 @@ def test_audit_rows_carry_the_request_id_and_ip(client, world):
     officer = user_with_role(Role.PERSONNEL_OFFICER, world.district)
     person = CivilServantFactory(organization=world.department)
     client.force_login(officer)
-    response = client.post(reverse("organizations:civil_servant_detail", args=[person.pk]), {"reason": "年度核查"},
-                           HTTP_X_REQUEST_ID="req-1234567890", REMOTE_ADDR="10.1.2.3")
+    response = client.post(
+        reverse("organizations:civil_servant_detail", args=[person.pk]),
+        {"reason": "年度核查"},
+        HTTP_X_REQUEST_ID="req-1234567890",
+        REMOTE_ADDR="10.1.2.3",
+    )
     assert response.status_code == 200
     from core.models import AuditEvent
 
@@ -79,7 +90,9 @@ def test_a_repeated_notice_with_the_same_key_is_sent_once(world):
 
 
 def test_calendar_page_is_for_administrators_only(client, world):
-    assert_matrix(client, world, reverse("core:calendar"), {ANONYMOUS: 302, OTHER_ORG: 403, OWN_ORG: 403, SUPERVISOR: 403})
+    assert_matrix(
+        client, world, reverse("core:calendar"), {ANONYMOUS: 302, OTHER_ORG: 403, OWN_ORG: 403, SUPERVISOR: 403}
+    )
 
 
 def test_administrator_loads_holidays_and_bad_lines_are_explained(client, world):

@@ -84,7 +84,9 @@ def test_deactivated_users_and_organizations_lose_their_scope(world, people):
 
 
 def _principal(org, *scopes):
-    return ApiPrincipal(client_id=1, client_name="sys", organization_id=org.pk, organization_path=org.path, scopes=scopes)
+    return ApiPrincipal(
+        client_id=1, client_name="sys", organization_id=org.pk, organization_path=org.path, scopes=scopes
+    )
 
 
 def test_api_scopes_map_to_actions_on_the_clients_own_organization(world, people):

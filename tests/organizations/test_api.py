@@ -24,7 +24,7 @@ def test_list_uses_cursor_pagination_without_counting(api_client, world, django_
         first = api_client.get(LIST, {"page_size": 2}).json()
     assert "count" not in first and first["previous"] is None and first["next"]
     second = api_client.get(first["next"]).json()
-    assert [r["id"] for r in second["results"]] and not set(r["id"] for r in second["results"]) & {
+    assert [r["id"] for r in second["results"]] and not {r["id"] for r in second["results"]} & {
         r["id"] for r in first["results"]
     }
 
@@ -51,7 +51,9 @@ def test_the_api_is_read_only(api_client, world):
 
 
 def _token(world, *scopes):
-    client, token = services.api_client_create(organization=world.department, name="系统", scopes=list(scopes), actor=None)
+    client, token = services.api_client_create(
+        organization=world.department, name="系统", scopes=list(scopes), actor=None
+    )
     return client, token
 
 
@@ -91,7 +93,10 @@ def test_clients_are_throttled_per_token(api_client, world, settings):
     from django.core.cache import cache
 
     cache.clear()
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "100/min", "principal": "2/min"}}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "100/min", "principal": "2/min"},
+    }
     from rest_framework.settings import api_settings
     from rest_framework.throttling import SimpleRateThrottle
 

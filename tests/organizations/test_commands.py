@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 def test_create_api_client_by_short_name_prints_the_token_once(world):
     out, err = io.StringIO(), io.StringIO()
-    call_command("create_api_client", world.department.short_name, "--scope", "write", "--scope", "read", stdout=out, stderr=err)
+    call_command(
+        "create_api_client", world.department.short_name, "--scope", "write", "--scope", "read", stdout=out, stderr=err
+    )
     token = out.getvalue().strip()
     client = ApiClient.objects.get()
     assert client.token_hash == hash_token(token) and client.organization == world.department
@@ -20,7 +22,9 @@ def test_create_api_client_by_short_name_prints_the_token_once(world):
 
 def test_create_api_client_by_id(world):
     out = io.StringIO()
-    call_command("create_api_client", str(world.other_department.pk), "--scope", "review", stdout=out, stderr=io.StringIO())
+    call_command(
+        "create_api_client", str(world.other_department.pk), "--scope", "review", stdout=out, stderr=io.StringIO()
+    )
     assert ApiClient.objects.get().organization == world.other_department
 
 
@@ -38,7 +42,9 @@ def test_seed_demo_builds_hangzhou_and_is_idempotent():
     city = Organization.objects.get(short_name="市政府")
     districts = Organization.objects.filter(depth=2, kind="government")
     assert districts.count() == 13
-    assert {"上城区政府", "临平区政府", "钱塘区政府", "建德市政府"} <= set(districts.values_list("short_name", flat=True))
+    assert {"上城区政府", "临平区政府", "钱塘区政府", "建德市政府"} <= set(
+        districts.values_list("short_name", flat=True)
+    )
     assert Organization.objects.filter(depth=2, kind="department").count() >= 20
     assert Organization.objects.filter(kind="street").count() >= 26
     assert Organization.objects.subtree(city).count() == Organization.objects.count()

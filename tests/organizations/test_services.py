@@ -17,11 +17,23 @@ def _events(action):
 
 def test_organization_create_builds_the_tree_and_audits():
     actor = UserFactory()
-    city = services.organization_create(parent=None, actor=actor, name="杭州市人民政府", short_name="市政府",
-                                        kind=OrganizationKind.GOVERNMENT, level=OrganizationLevel.CITY)
-    department = services.organization_create(parent=city, actor=actor, name="杭州市财政局", short_name="市财政局",
-                                              kind=OrganizationKind.DEPARTMENT, level=OrganizationLevel.CITY,
-                                              uscc="91330100716105852F")
+    city = services.organization_create(
+        parent=None,
+        actor=actor,
+        name="杭州市人民政府",
+        short_name="市政府",
+        kind=OrganizationKind.GOVERNMENT,
+        level=OrganizationLevel.CITY,
+    )
+    department = services.organization_create(
+        parent=city,
+        actor=actor,
+        name="杭州市财政局",
+        short_name="市财政局",
+        kind=OrganizationKind.DEPARTMENT,
+        level=OrganizationLevel.CITY,
+        uscc="91330100716105852F",
+    )
     assert department.path.startswith(city.path) and department.depth == 2
     assert list(Organization.objects.subtree(city)) == [city, department]
     [event] = _events("organization.create")[:1]
@@ -30,8 +42,15 @@ def test_organization_create_builds_the_tree_and_audits():
 
 def test_an_invalid_uscc_is_refused_and_nothing_is_saved():
     with pytest.raises(ValidationError) as raised:
-        services.organization_create(parent=None, actor=None, name="某单位", short_name="某单位",
-                                     kind=OrganizationKind.OTHER, level=OrganizationLevel.CITY, uscc="91330100716105852G")
+        services.organization_create(
+            parent=None,
+            actor=None,
+            name="某单位",
+            short_name="某单位",
+            kind=OrganizationKind.OTHER,
+            level=OrganizationLevel.CITY,
+            uscc="91330100716105852G",
+        )
     assert "uscc" in raised.value.message_dict
     assert not Organization.objects.exists()
     assert not AuditEvent.objects.exists()
@@ -49,7 +68,9 @@ def test_organization_update_audits_only_what_changed():
 def test_civil_servant_audit_rows_never_hold_the_whole_id_number():
     org = make_organization()
     number = make_resident_id(7)
-    person = services.civil_servant_create(actor=None, name="张三", organization=org, staff_number="A1", resident_id=number)
+    person = services.civil_servant_create(
+        actor=None, name="张三", organization=org, staff_number="A1", resident_id=number
+    )
     services.civil_servant_update(civil_servant=person, actor=None, resident_id=make_resident_id(8))
     for event in AuditEvent.objects.all():
         assert number not in str(event.before) + str(event.after)
@@ -76,7 +97,10 @@ def test_a_bad_id_number_is_a_field_error_and_nothing_changes():
 def test_revealing_an_id_number_is_logged_with_the_reason():
     officer = UserFactory()
     person = CivilServantFactory(organization=make_organization())
-    assert services.civil_servant_reveal_resident_id(civil_servant=person, actor=officer, reason="资格审查") == person.resident_id
+    assert (
+        services.civil_servant_reveal_resident_id(civil_servant=person, actor=officer, reason="资格审查")
+        == person.resident_id
+    )
     [event] = _events("civil_servant.reveal_resident_id")
     assert event.actor == officer and event.after == {"reason": "资格审查"}
     with pytest.raises(ValidationError):

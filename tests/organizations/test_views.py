@@ -18,20 +18,31 @@ def personnel_world(db):
 
 def test_civil_servant_detail_permission_matrix(client, personnel_world):
     person = CivilServantFactory(organization=personnel_world.department)
-    assert_matrix(client, personnel_world, reverse("organizations:civil_servant_detail", args=[person.pk]),
-                  {ANONYMOUS: 302, OTHER_ORG: 404, OWN_ORG: 200, SUPERVISOR: 404})
+    assert_matrix(
+        client,
+        personnel_world,
+        reverse("organizations:civil_servant_detail", args=[person.pk]),
+        {ANONYMOUS: 302, OTHER_ORG: 404, OWN_ORG: 200, SUPERVISOR: 404},
+    )
 
 
 def test_civil_servant_list_permission_matrix(client, personnel_world):
-    assert_matrix(client, personnel_world, reverse("organizations:civil_servant_list"),
-                  {ANONYMOUS: 302, OTHER_ORG: 200, OWN_ORG: 200, SUPERVISOR: 403})
+    assert_matrix(
+        client,
+        personnel_world,
+        reverse("organizations:civil_servant_list"),
+        {ANONYMOUS: 302, OTHER_ORG: 200, OWN_ORG: 200, SUPERVISOR: 403},
+    )
 
 
 def test_lists_and_details_show_only_the_masked_id(client, personnel_world):
     person = CivilServantFactory(organization=personnel_world.department)
     client.force_login(personnel_world.user(OWN_ORG))
-    for url in (reverse("organizations:civil_servant_list"), reverse("organizations:civil_servant_detail", args=[person.pk]),
-                reverse("organizations:civil_servant_edit", args=[person.pk])):
+    for url in (
+        reverse("organizations:civil_servant_list"),
+        reverse("organizations:civil_servant_detail", args=[person.pk]),
+        reverse("organizations:civil_servant_edit", args=[person.pk]),
+    ):
         html = client.get(url).content.decode()
         assert person.resident_id not in html, url
     assert person.masked_resident_id in client.get(reverse("organizations:civil_servant_list")).content.decode()
@@ -59,10 +70,16 @@ def test_other_districts_people_cannot_be_revealed(client, personnel_world):
 
 def test_adding_a_civil_servant_with_a_bad_id_shows_a_field_error_and_saves_nothing(client, personnel_world):
     client.force_login(personnel_world.user(OWN_ORG))
-    response = client.post(reverse("organizations:civil_servant_create"), {
-        "name": "钱七", "organization": personnel_world.department.pk, "staff_number": "N-1",
-        "resident_id": "110105194912310021", "is_active": "on",
-    })
+    response = client.post(
+        reverse("organizations:civil_servant_create"),
+        {
+            "name": "钱七",
+            "organization": personnel_world.department.pk,
+            "staff_number": "N-1",
+            "resident_id": "110105194912310021",
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 200
     assert "校验" in response.content.decode()
     assert not CivilServant.objects.exists()
@@ -70,25 +87,45 @@ def test_adding_a_civil_servant_with_a_bad_id_shows_a_field_error_and_saves_noth
 
 def test_adding_a_civil_servant_outside_ones_scope_is_refused(client, personnel_world):
     client.force_login(personnel_world.user(OWN_ORG))
-    response = client.post(reverse("organizations:civil_servant_create"), {
-        "name": "钱七", "organization": personnel_world.other_department.pk, "staff_number": "N-1",
-        "resident_id": make_resident_id(5), "is_active": "on",
-    })
+    response = client.post(
+        reverse("organizations:civil_servant_create"),
+        {
+            "name": "钱七",
+            "organization": personnel_world.other_department.pk,
+            "staff_number": "N-1",
+            "resident_id": make_resident_id(5),
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 200 and not CivilServant.objects.exists()
 
 
 def test_adding_and_editing_a_civil_servant(client, personnel_world):
     client.force_login(personnel_world.user(OWN_ORG))
-    response = client.post(reverse("organizations:civil_servant_create"), {
-        "name": "钱七", "organization": personnel_world.department.pk, "staff_number": "N-1", "position": "科员",
-        "resident_id": make_resident_id(5), "is_active": "on",
-    })
+    response = client.post(
+        reverse("organizations:civil_servant_create"),
+        {
+            "name": "钱七",
+            "organization": personnel_world.department.pk,
+            "staff_number": "N-1",
+            "position": "科员",
+            "resident_id": make_resident_id(5),
+            "is_active": "on",
+        },
+    )
     person = CivilServant.objects.get()
     assert response.status_code == 302 and person.resident_id == make_resident_id(5)
-    client.post(reverse("organizations:civil_servant_edit", args=[person.pk]), {
-        "name": "钱七", "organization": personnel_world.department.pk, "staff_number": "N-1", "position": "副科长",
-        "resident_id": "", "is_active": "on",
-    })
+    client.post(
+        reverse("organizations:civil_servant_edit", args=[person.pk]),
+        {
+            "name": "钱七",
+            "organization": personnel_world.department.pk,
+            "staff_number": "N-1",
+            "position": "副科长",
+            "resident_id": "",
+            "is_active": "on",
+        },
+    )
     person.refresh_from_db()
     assert person.position == "副科长" and person.resident_id == make_resident_id(5)
     assert AuditEvent.objects.filter(action="civil_servant.update", target_id=str(person.pk)).exists()
@@ -97,22 +134,30 @@ def test_adding_and_editing_a_civil_servant(client, personnel_world):
 def test_api_client_page_issues_a_token_once(client, world):
     admin = user_with_role(Role.ADMINISTRATOR, world.city)
     client.force_login(admin)
-    response = client.post(reverse("organizations:api_clients"),
-                           {"organization": world.department.pk, "name": "执法系统", "scopes": ["read", "write"]})
+    response = client.post(
+        reverse("organizations:api_clients"),
+        {"organization": world.department.pk, "name": "执法系统", "scopes": ["read", "write"]},
+    )
     html = response.content.decode()
     api_client = ApiClient.objects.get()
     token_start = html.index("hzi_")
-    token = html[token_start:html.index("<", token_start)]
+    token = html[token_start : html.index("<", token_start)]
     assert api_client.token_prefix == token[:10]
-    assert "hzi_" not in client.get(reverse("organizations:api_clients")).content.decode().replace(api_client.token_prefix, "")
+    assert "hzi_" not in client.get(reverse("organizations:api_clients")).content.decode().replace(
+        api_client.token_prefix, ""
+    )
     client.post(reverse("organizations:api_client_revoke", args=[api_client.pk]))
     api_client.refresh_from_db()
     assert api_client.revoked_at is not None
 
 
 def test_api_client_page_matrix(client, world):
-    assert_matrix(client, world, reverse("organizations:api_clients"),
-                  {ANONYMOUS: 302, OTHER_ORG: 403, OWN_ORG: 403, SUPERVISOR: 403})
+    assert_matrix(
+        client,
+        world,
+        reverse("organizations:api_clients"),
+        {ANONYMOUS: 302, OTHER_ORG: 403, OWN_ORG: 403, SUPERVISOR: 403},
+    )
 
 
 def test_navigation_shows_only_what_the_user_may_use(client, world):

@@ -12,7 +12,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("organization", help="organization id, short name or USCC")
         parser.add_argument(
-            "--scope", action="append", choices=ApiScope.values, required=True,
+            "--scope",
+            action="append",
+            choices=ApiScope.values,
+            required=True,
             help="read, write or review; repeat for several",
         )
         parser.add_argument("--name", default="", help="name of the calling system")
@@ -22,8 +25,12 @@ class Command(BaseCommand):
         if org is None:
             raise CommandError(f"No organization matches {organization!r} (give an id, short name or USCC).")
         try:
-            client, token = api_client_create(organization=org, name=name or f"{org.short_name} API", scopes=scope, actor=None)
+            client, token = api_client_create(
+                organization=org, name=name or f"{org.short_name} API", scopes=scope, actor=None
+            )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
-        self.stderr.write(f"API client #{client.pk} for {org.name}, scopes: {', '.join(client.scopes)}. Store the token now:")
+        self.stderr.write(
+            f"API client #{client.pk} for {org.name}, scopes: {', '.join(client.scopes)}. Store the token now:"
+        )
         self.stdout.write(token)

@@ -27,6 +27,8 @@ class Command(BaseCommand):
         self._print_logins(logins)
 
     def _print_logins(self, logins):
-        self.stdout.write(_("Demo log-ins (password for all: %(password)s):") % {"password": organizations_demo.DEMO_PASSWORD})
+        self.stdout.write(
+            _("Demo log-ins (password for all: %(password)s):") % {"password": organizations_demo.DEMO_PASSWORD}
+        )
         for login in logins:
             self.stdout.write(f"  {login.username:<16} {login.role:<12} {login.organization} → {login.jurisdiction}")

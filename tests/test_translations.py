@@ -11,7 +11,7 @@ LOCALE = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES"
 
 def _po_entries(path: Path) -> dict[str, str]:
     entries, msgid, msgstr, field, fuzzy = {}, None, None, None, False
-    lines = path.read_text(encoding="utf-8").splitlines() + [""]
+    lines = [*path.read_text(encoding="utf-8").splitlines(), ""]
     for line in lines:
         if line.startswith("#,") and "fuzzy" in line:
             fuzzy = True

@@ -99,3 +99,44 @@ def test_every_demo_user_can_log_in(client):
 def test_the_public_directory_lists_the_tree(client, world):
     html = client.get(reverse("organizations:directory")).content.decode()
     assert world.city.name in html and world.other_department.name in html
+
+
+@pytest.mark.parametrize(("language", "text"), [("zh-hans", "服务器错误"), ("en", "Server error")])
+def test_500_page_in_both_languages(rf, language, text):
+    from django.utils import translation
+
+    from portal.views import error_500
+
+    with translation.override(language):
+        response = error_500(rf.get("/"))
+    assert response.status_code == 500
+    assert text in response.content.decode()
+
+
+def test_an_unexpected_error_shows_the_500_page_not_a_traceback(client, monkeypatch):
+    from organizations.models import Organization
+
+    def broken():
+        raise RuntimeError("database exploded")
+
+    monkeypatch.setattr(Organization.objects, "public", broken)
+    client.raise_request_exception = False
+    response = client.get("/organizations/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "服务器错误" in html and "database exploded" not in html
+
+
+def test_page_query_counts_stay_flat(client, world, django_assert_max_num_queries):
+    from core.audit import audit_log
+    from tests.factories import CivilServantFactory
+
+    for _ in range(30):
+        audit_log(
+            actor=world.user("own_org"), action="test.bulk", target=CivilServantFactory(organization=world.department)
+        )
+    client.force_login(world.user("supervisor"))
+    with django_assert_max_num_queries(8):
+        assert client.get("/staff/audit/").status_code == 200
+    with django_assert_max_num_queries(4):
+        assert client.get("/").status_code == 200

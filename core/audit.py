@@ -23,7 +23,7 @@ def actor_label(actor) -> str:
     return getattr(actor, "get_username", lambda: str(actor))()
 
 
-def _actor_user(actor):
+def actor_user(actor):
     """API clients act on behalf of their organization; only real users go in the FK."""
     from django.contrib.auth import get_user_model
 
@@ -56,7 +56,7 @@ def audit_log_many(*, actor, action: str, targets: Iterable, changes=None, scope
 def _build(*, actor, action, target, before, after, scope_path) -> AuditEvent:
     context = request_context.current()
     event = AuditEvent(
-        actor=_actor_user(actor),
+        actor=actor_user(actor),
         actor_repr=actor_label(actor)[:200],
         action=action,
         before=jsonable(before),

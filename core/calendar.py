@@ -201,3 +201,12 @@ def register_deadline_recomputer(name: str, recompute: DeadlineRecomputer) -> No
 
 def deadline_recomputers() -> dict[str, DeadlineRecomputer]:
     return dict(_recomputers)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """Same day `months` later, clamped to the month's end (31 Jan + 1 month = 28/29 Feb)."""
+    import calendar as _stdlib_calendar
+
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, _stdlib_calendar.monthrange(year, month)[1]))

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .access import ScopedQuerySet
 from .choices import CalendarDayKind
+from .publication import PublicationAction
 
 
 class TimeStampedModel(models.Model):
@@ -119,3 +120,65 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class PublicationVersion(models.Model):
+    """Every publication event of every public record, with the payload as it stood then.
+
+    Append-only: the record's history page, the national push and the ledger read it.
+    """
+
+    record_type = models.CharField(_("record type"), max_length=60)
+    record_id = models.BigIntegerField(_("record id"))
+    version = models.PositiveIntegerField(_("version"))
+    action = models.CharField(_("action"), max_length=20, choices=PublicationAction.choices)
+    occurred_at = models.DateTimeField(_("time"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_repr = models.CharField(_("actor"), max_length=200)
+    reason = models.TextField(_("reason"), blank=True)
+    payload = models.JSONField(_("payload"))
+
+    class Meta:
+        verbose_name = _("publication version")
+        verbose_name_plural = _("publication versions")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["record_type", "record_id", "id"], name="publication_record_idx")]
+
+    def __str__(self):
+        return f"{self.record_type}#{self.record_id} v{self.version} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Publication versions are append-only")
+        super().save(*args, **kwargs)
+
+
+class PublicityRule(models.Model):
+    """How long a kind of public record stays public: editable by supervisors, defaults in migrations.
+
+    `record_type` names the kind of record ("penalty", "dishonesty"…), `key` the category within it
+    (a penalty kind, a safety domain, a severity). Several rules applying to one record: the longest wins.
+    """
+
+    record_type = models.CharField(_("record type"), max_length=40)
+    key = models.CharField(_("category"), max_length=60)
+    label = models.CharField(_("label"), max_length=100)
+    min_months = models.PositiveSmallIntegerField(_("minimum months"))
+    max_months = models.PositiveSmallIntegerField(_("maximum months"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("publicity rule")
+        verbose_name_plural = _("publicity rules")
+        ordering = ["record_type", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["record_type", "key"], name="publicity_rule_unique"),
+            models.CheckConstraint(
+                condition=models.Q(min_months__lte=models.F("max_months")), name="publicity_rule_order"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label}: {self.min_months}–{self.max_months}"

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("portal.urls")),
     path("", include("core.urls")),
     path("", include("organizations.urls")),
+    path("", include("disclosures.urls")),
     path("healthz", healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "treebeard",
     "core",
     "organizations",
+    "disclosures",
     "portal",
 ]
 
@@ -238,6 +239,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "disclosures-flag-overdue": {"task": "disclosures.tasks.flag_overdue_drafts", "schedule": 60 * 60},
+    "disclosures-end-publicity": {"task": "disclosures.tasks.end_due_publicity", "schedule": 60 * 60},
     "warn-missing-holiday-calendar": {
         "task": "core.tasks.warn_missing_holiday_calendar",
         "schedule": 24 * 60 * 60,

@@ -1,0 +1,78 @@
+"""Transitions of the publication life cycle, shared by every app that publishes.
+
+Apps call `apply_transition` inside their own atomic service: it checks the move is allowed,
+updates the life-cycle fields, saves, appends the PublicationVersion and writes the audit row.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .audit import actor_label, actor_user, audit_log
+from .models import PublicationVersion
+from .publication import ALLOWED_FROM, RESULTING_STATUS, PublicationAction, PublicationStatus
+
+
+def ensure_allowed(record, action: str) -> None:
+    if record.status not in ALLOWED_FROM[action]:
+        raise ValidationError(
+            _("A record that is “%(status)s” cannot be %(action)s.")
+            % {"status": PublicationStatus(record.status).label, "action": PublicationAction(action).label.lower()},
+            code="illegal_transition",
+        )
+
+
+def ensure_four_eyes(record, actor) -> None:
+    """Nobody publishes what they entered themselves."""
+    if record.created_by_label and record.created_by_label == actor_label(actor):
+        raise ValidationError(
+            _("You entered this record yourself; another reviewer must publish it."), code="four_eyes"
+        )
+
+
+def apply_transition(
+    record, *, action: str, actor, payload_builder, reason: str = "", extra_fields=()
+) -> PublicationVersion:
+    ensure_allowed(record, action)
+    now = timezone.now()
+    record.status = RESULTING_STATUS[action]
+    changed = ["status", "updated_at", *extra_fields]
+    if action in (PublicationAction.PUBLISH, PublicationAction.CORRECT):
+        record.version += 1
+        changed.append("version")
+    if action == PublicationAction.PUBLISH:
+        record.published_at, record.published_by = now, actor_user(actor)
+        changed += ["published_at", "published_by"]
+    elif action == PublicationAction.CORRECT:
+        record.corrected_at = now
+        changed.append("corrected_at")
+    elif action == PublicationAction.WITHDRAW:
+        record.withdrawn_at, record.withdrawal_reason = now, reason
+        changed += ["withdrawn_at", "withdrawal_reason"]
+    elif action in (PublicationAction.END_PUBLICITY, PublicationAction.REPAIR):
+        record.publicity_ended_at = now
+        changed.append("publicity_ended_at")
+    record.save(update_fields=list(dict.fromkeys(changed)))
+    version = PublicationVersion.objects.create(
+        record_type=record.record_type,
+        record_id=record.pk,
+        version=record.version,
+        action=action,
+        actor=actor_user(actor),
+        actor_repr=actor_label(actor)[:200],
+        reason=reason,
+        payload=payload_builder(record),
+    )
+    audit_log(
+        actor=actor,
+        action=f"{record.record_type}.{action}",
+        target=record,
+        after={"status": record.status, "version": record.version, **({"reason": reason} if reason else {})},
+    )
+    return version
+
+
+def history(record):
+    return PublicationVersion.objects.filter(record_type=record.record_type, record_id=record.pk).order_by("id")

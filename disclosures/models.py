@@ -1,0 +1,224 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.access import ScopedQuerySet
+from core.identifiers import mask_resident_id
+from core.models import TimeStampedModel
+from core.publication import PublicationQuerySet, PublicationStatus, PublishableRecord
+from organizations.models import Organization
+
+from .choices import (
+    IdType,
+    ImportMode,
+    ImportStatus,
+    LicenseCategory,
+    LicenseState,
+    SafetyDomain,
+    SubjectKind,
+)
+
+LONG_TERM = datetime.date(2099, 12, 31)  # XK_YXQZI: 2099-12-31 means 长期 (no expiry)
+
+
+class DisclosureQuerySet(PublicationQuerySet):
+    scope_path_field = "authority__path"
+
+
+class Disclosure(PublishableRecord, TimeStampedModel):
+    """What licences and penalties share: the subject (行政相对人), the decision and who made it."""
+
+    subject_name = models.CharField(_("subject name"), max_length=200)
+    subject_kind = models.CharField(_("subject kind"), max_length=20, choices=SubjectKind.choices)
+    subject_uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    business_registration_number = models.CharField(_("business registration number"), max_length=50, blank=True)
+    organization_code = models.CharField(_("organization code"), max_length=20, blank=True)
+    tax_registration_number = models.CharField(_("tax registration number"), max_length=30, blank=True)
+    public_institution_number = models.CharField(_("public institution certificate number"), max_length=30, blank=True)
+    social_organization_number = models.CharField(
+        _("social organization registration number"), max_length=50, blank=True
+    )
+    legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
+    legal_representative_id_type = models.CharField(
+        _("legal representative's ID type"), max_length=20, choices=IdType.choices, blank=True
+    )
+    legal_representative_id_number = models.CharField(_("legal representative's ID number"), max_length=30, blank=True)
+    subject_id_type = models.CharField(_("ID type"), max_length=20, choices=IdType.choices, blank=True)
+    subject_id_number = models.CharField(_("ID number"), max_length=30, blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=100)
+    decided_on = models.DateField(_("decision date"))
+    authority = models.ForeignKey(
+        Organization, verbose_name=_("deciding authority"), on_delete=models.PROTECT, related_name="+"
+    )
+    data_source = models.ForeignKey(
+        Organization, verbose_name=_("data source"), on_delete=models.PROTECT, related_name="+"
+    )
+    remarks = models.TextField(_("remarks"), blank=True)
+    # Unigrams and bigrams of the subject name, space-separated: on PostgreSQL a GIN index over
+    # array_to_tsvector() makes 1–4 character Chinese name searches fast (pg_trgm cannot: it needs 3).
+    subject_grams = models.TextField(editable=False, blank=True)
+    import_job = models.ForeignKey(
+        "ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    objects = DisclosureQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.decision_number} · {self.subject_name}"
+
+    @property
+    def masked_subject_id_number(self) -> str:
+        return mask_id_number(self.subject_id_type, self.subject_id_number)
+
+    @property
+    def masked_legal_representative_id_number(self) -> str:
+        return mask_id_number(self.legal_representative_id_type, self.legal_representative_id_number)
+
+    def audit_scope_path(self) -> str:
+        return self.authority.path
+
+
+def mask_id_number(id_type: str, number: str) -> str:
+    if not number:
+        return ""
+    if id_type == IdType.RESIDENT_ID or len(number) == 18:
+        return mask_resident_id(number)
+    keep = max(1, len(number) // 4)
+    return number[:keep] + "*" * (len(number) - 2 * keep) + number[-keep:]
+
+
+def _common_indexes(prefix: str):
+    return [
+        # Public lists: newest first among published records (keyset on id).
+        models.Index(fields=["-id"], condition=Q(status=PublicationStatus.PUBLISHED), name=f"{prefix}_public_idx"),
+        models.Index(fields=["authority", "status", "-id"], name=f"{prefix}_authority_idx"),
+        models.Index(fields=["subject_uscc", "-id"], name=f"{prefix}_uscc_idx"),
+        models.Index(fields=["decided_on", "-id"], name=f"{prefix}_decided_idx"),
+        models.Index(fields=["status", "publish_deadline"], name=f"{prefix}_deadline_idx"),
+        models.Index(fields=["status", "publicity_ends_on"], name=f"{prefix}_publicity_idx"),
+    ]
+
+
+class PenaltyDisclosure(Disclosure):
+    """行政处罚 disclosure."""
+
+    violation_type = models.CharField(_("type of violation"), max_length=200)
+    violation_facts = models.TextField(_("facts of the violation"))
+    legal_basis = models.TextField(_("legal basis"))
+    penalty_kinds = models.JSONField(_("penalty kinds"), default=list)
+    penalty_content = models.TextField(_("penalty content"))
+    fine_amount = models.DecimalField(_("fine (10,000 yuan)"), max_digits=14, decimal_places=6, null=True, blank=True)
+    confiscated_amount = models.DecimalField(
+        _("confiscated amount (10,000 yuan)"), max_digits=14, decimal_places=6, null=True, blank=True
+    )
+    suspended_license = models.CharField(_("suspended or revoked permit (name and number)"), max_length=200, blank=True)
+    penalty_valid_until = models.DateField(_("penalty valid until"), null=True, blank=True)
+    safety_domain = models.CharField(
+        _("safety domain"), max_length=20, choices=SafetyDomain.choices, blank=True, default=SafetyDomain.NONE
+    )
+
+    class Meta:
+        verbose_name = _("penalty disclosure")
+        verbose_name_plural = _("penalty disclosures")
+        indexes = _common_indexes("penalty")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "decision_number"],
+                condition=~Q(status=PublicationStatus.WITHDRAWN),
+                name="penalty_decision_number_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(fine_amount__gte=0) | Q(fine_amount__isnull=True), name="penalty_fine_positive"
+            ),
+        ]
+
+    record_type = "disclosures.penalty"
+
+
+class LicenseDisclosure(Disclosure):
+    """行政许可 disclosure."""
+
+    decision_document_name = models.CharField(_("decision document name"), max_length=200)
+    license_category = models.CharField(_("licence category"), max_length=20, choices=LicenseCategory.choices)
+    certificate_name = models.CharField(_("certificate name"), max_length=200, blank=True)
+    license_number = models.CharField(_("licence number"), max_length=100, blank=True)
+    content = models.TextField(_("licence content"), blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True, help_text=_("2099-12-31 means long-term."))
+    license_state = models.CharField(
+        _("current state"), max_length=10, choices=LicenseState.choices, default=LicenseState.VALID
+    )
+
+    class Meta:
+        verbose_name = _("licence disclosure")
+        verbose_name_plural = _("licence disclosures")
+        indexes = _common_indexes("license")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "decision_number"],
+                condition=~Q(status=PublicationStatus.WITHDRAWN),
+                name="license_decision_number_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_until__gte=models.F("valid_from")),
+                name="license_validity_ordered",
+            ),
+        ]
+
+    record_type = "disclosures.license"
+
+    @property
+    def is_long_term(self) -> bool:
+        return self.valid_until == LONG_TERM
+
+
+class ImportJobQuerySet(ScopedQuerySet):
+    scope_path_field = "organization__path"
+
+
+class ImportJob(TimeStampedModel):
+    """One uploaded CSV/XLSX file: checked first (dry run), then imported on confirmation."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=[("penalty", _("Penalties")), ("license", _("Licences"))])
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    file_sha256 = models.CharField(max_length=64)
+    mode = models.CharField(_("mode"), max_length=20, choices=ImportMode.choices, default=ImportMode.ALL_OR_NOTHING)
+    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    valid_rows = models.PositiveIntegerField(_("valid rows"), default=0)
+    error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)  # [{"row": n, "field": f, "message": m}]
+    message = models.TextField(_("message"), blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.total_rows:
+            return 0 if self.status in (ImportStatus.PENDING, ImportStatus.VALIDATING) else 100
+        return min(100, round(100 * self.processed_rows / self.total_rows))

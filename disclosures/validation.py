@@ -92,11 +92,15 @@ def validate(kind: str, data: dict, *, instance=None, check_unique: bool = True,
         _validate_penalty(data, errors)
     else:
         _validate_license(data, errors)
-    if check_unique and not errors.get("decision_number") and data.get("authority") and data.get("decision_number"):
-        if decision_number_taken(
-            kind, data["authority"], data["decision_number"], exclude_pk=getattr(instance, "pk", None)
-        ):
-            errors.add("decision_number", _("This decision number is already used by this authority."))
+    exclude_pk = getattr(instance, "pk", None)
+    if (
+        check_unique
+        and not errors.get("decision_number")
+        and data.get("authority")
+        and data.get("decision_number")
+        and decision_number_taken(kind, data["authority"], data["decision_number"], exclude_pk=exclude_pk)
+    ):
+        errors.add("decision_number", _("This decision number is already used by this authority."))
     return data, dict(errors)
 
 

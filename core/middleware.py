@@ -1,4 +1,5 @@
 import re
+import time
 
 from django.conf import settings
 from django.utils import translation
@@ -71,3 +72,16 @@ def _supported(code: str) -> str | None:
         return translation.get_supported_language_variant(code)
     except LookupError:
         return None
+
+
+class ServerTimingMiddleware:
+    """`Server-Timing: app;dur=<ms>` on every response: what benchmarks read as server time."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        response["Server-Timing"] = f"app;dur={1000 * (time.perf_counter() - started):.1f}"
+        return response

@@ -9,6 +9,7 @@ from core.views import healthz
 
 api_v1 = [
     path("", include("organizations.api.urls")),
+    path("", include("disclosures.api.urls")),
 ]
 
 urlpatterns = [

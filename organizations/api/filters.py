@@ -8,8 +8,8 @@ from ..models import Organization
 class OrganizationFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=OrganizationKind.choices)
     level = django_filters.ChoiceFilter(choices=OrganizationLevel.choices)
-    within = django_filters.ModelChoiceFilter(
-        queryset=Organization.objects.all(), method="filter_within", label=_("Within (subtree of an organization id)")
+    within = django_filters.NumberFilter(
+        method="filter_within", label=_("Within the subtree of this organization (id)")
     )
     name = django_filters.CharFilter(field_name="name", lookup_expr="contains", label=_("Name contains"))
     uscc = django_filters.CharFilter(field_name="uscc")
@@ -19,4 +19,5 @@ class OrganizationFilter(django_filters.FilterSet):
         fields = ["kind", "level", "within", "name", "uscc"]
 
     def filter_within(self, queryset, name, value):
-        return queryset.filter(path__startswith=value.path)
+        root = Organization.objects.filter(pk=value).values_list("path", flat=True).first()
+        return queryset.filter(path__startswith=root) if root else queryset.none()

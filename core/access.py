@@ -81,6 +81,13 @@ class ScopedQuerySet(models.QuerySet):
         condition = self.public_q()
         return self.none() if condition is None else self.filter(condition)
 
+    def in_scope(self, principal, action: str = Action.VIEW):
+        """Only what the principal's roles reach, without the public part (staff work lists)."""
+        scope = scope_for(principal, action)
+        if scope.everything:
+            return self.all()
+        return self.none() if scope.is_empty else self.filter(scope.q(self.scope_path_field))
+
     def for_user(self, principal, action: str = Action.VIEW):
         scope = scope_for(principal, action)
         if scope.everything:

@@ -20,6 +20,19 @@ class _Navigation:
         return self._can(Action.PERSONNEL)
 
     @cached_property
+    def change(self) -> bool:
+        return self._can(Action.CHANGE)
+
+    @cached_property
+    def review(self) -> bool:
+        return self._can(Action.REVIEW)
+
+    @cached_property
+    def records(self) -> bool:
+        """May work with published records of some organization (enter, review or supervise)."""
+        return self.change or self.review or self.supervise
+
+    @cached_property
     def supervise(self) -> bool:
         return self._can(Action.SUPERVISE)
 

@@ -18,3 +18,16 @@ def query_without(context, *keys):
     for key in keys:
         query.pop(key, None)
     return query.urlencode()
+
+
+@register.filter
+def bootstrap(field):
+    """Render a bound field's widget with Bootstrap's classes (and is-invalid when it has errors)."""
+    widget_type = field.widget_type
+    css = "form-select" if widget_type in ("select", "selectmultiple", "nullbooleanselect") else "form-control"
+    if field.errors:
+        css += " is-invalid"
+    attrs = {"class": f"{field.field.widget.attrs.get('class', '')} {css}".strip()}
+    if field.errors:
+        attrs["aria-describedby"] = f"{field.id_for_label}-error"
+    return field.as_widget(attrs=attrs)

@@ -66,7 +66,7 @@ class RevealIdForm(forms.Form):
 
 class StaffFilterForm(forms.Form):
     q = forms.CharField(label=_("Subject, code or decision number"), required=False, max_length=100)
-    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All"))] + PublicationStatus.choices, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All")), *PublicationStatus.choices], required=False)
     overdue = forms.BooleanField(label=_("Overdue drafts only"), required=False)
     decided_after = forms.DateField(label=_("Decided from"), required=False, widget=DATE_WIDGET)
     decided_before = forms.DateField(label=_("Decided until"), required=False, widget=DATE_WIDGET)

@@ -150,3 +150,30 @@ def notification_mark_read(*, notification: Notification, actor) -> None:
 
     if notification.read_at is None:
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+
+
+@transaction.atomic
+def publicity_rule_update(*, rule, min_months: int, max_months: int, actor):
+    """Supervisors tune how long records stay public; applies to records decided from now on."""
+    from .audit import diff as audit_diff
+    from .models import PublicityRule
+
+    errors = {}
+    if not 1 <= min_months <= 120:
+        errors["min_months"] = [_("Between 1 and 120 months.")]
+    if not 1 <= max_months <= 120:
+        errors["max_months"] = [_("Between 1 and 120 months.")]
+    if not errors and min_months > max_months:
+        errors["max_months"] = [_("The maximum cannot be shorter than the minimum.")]
+    if errors:
+        raise ValidationError(errors)
+    stored = PublicityRule.objects.select_for_update().get(pk=rule.pk)
+    before = {"min_months": stored.min_months, "max_months": stored.max_months}
+    stored.min_months, stored.max_months = min_months, max_months
+    stored.save(update_fields=["min_months", "max_months", "updated_at"])
+    changed_before, changed_after = audit_diff(before, {"min_months": min_months, "max_months": max_months})
+    if changed_after:
+        audit_log(
+            actor=actor, action="publicity_rule.update", target=stored, before=changed_before, after=changed_after
+        )
+    return stored

@@ -10,4 +10,5 @@ urlpatterns = [
     path("staff/notifications/", views.notification_list, name="notifications"),
     path("staff/notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
     path("staff/calendar/", views.calendar_admin, name="calendar"),
+    path("staff/publicity-rules/", views.publicity_rules, name="publicity_rules"),
 ]

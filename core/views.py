@@ -12,9 +12,9 @@ from .access import scope_for
 from .choices import Action
 from .forms import AuditFilterForm, CalendarImportForm
 from .health import check_broker, check_database
-from .models import AuditEvent, CalendarDay, Notification
+from .models import AuditEvent, CalendarDay, Notification, PublicityRule
 from .pagination import keyset_page
-from .services import calendar_days_import, notification_mark_read, parse_calendar_days
+from .services import calendar_days_import, notification_mark_read, parse_calendar_days, publicity_rule_update
 
 
 @never_cache
@@ -106,3 +106,34 @@ def _calendar_years():
         {"year": year, "known": calendar.year_is_known(year), "library": year in calendar.library_years()}
         for year in range(this_year - 1, this_year + 3)
     ]
+
+
+@login_required
+def publicity_rules(request):
+    """Supervisors (and administrators) keep the publicity periods as data."""
+    if scope_for(request.user, Action.SUPERVISE).is_empty:
+        raise PermissionDenied
+    rules = list(PublicityRule.objects.all())
+    errors = {}
+    if request.method == "POST":
+        rule = get_object_or_404(PublicityRule, pk=request.POST.get("rule"))
+        try:
+            publicity_rule_update(
+                rule=rule,
+                min_months=_int(request.POST.get("min_months")),
+                max_months=_int(request.POST.get("max_months")),
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            errors = {"rule": rule.pk, **exc.message_dict}
+        else:
+            messages.success(request, _("Rule saved. It applies to records entered or corrected from now on."))
+            return redirect("core:publicity_rules")
+    return render(request, "core/publicity_rules.html", {"rules": rules, "errors": errors})
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0

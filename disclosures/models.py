@@ -205,6 +205,10 @@ class ImportJob(TimeStampedModel):
     updated_count = models.PositiveIntegerField(_("updated"), default=0)
     errors = models.JSONField(_("errors"), default=list, blank=True)  # [{"row": n, "field": f, "message": m}]
     message = models.TextField(_("message"), blank=True)
+    # The uploader's language: the worker renders row errors in it (messages are stored rendered).
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    # Set once when someone confirms the previewed job; the import task only runs confirmed jobs.
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     objects = ImportJobQuerySet.as_manager()

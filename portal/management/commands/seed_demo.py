@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from disclosures import demo as disclosures_demo
 from organizations import demo as organizations_demo
 from organizations.models import Organization
 
@@ -18,12 +19,14 @@ class Command(BaseCommand):
         city = organizations_demo.seed_organizations()
         logins = organizations_demo.seed_users()
         people = organizations_demo.seed_civil_servants()
+        disclosures = disclosures_demo.seed_disclosures()
         self.stdout.write(
             self.style.SUCCESS(
                 _("Demo data ready: %(orgs)d organizations under %(city)s, %(people)d new civil servants.")
                 % {"orgs": Organization.objects.subtree(city).count(), "city": city.name, "people": people}
             )
         )
+        self.stdout.write(_("%(count)d new demo disclosures.") % {"count": disclosures})
         self._print_logins(logins)
 
     def _print_logins(self, logins):

@@ -97,6 +97,13 @@ def _common_indexes(prefix: str):
     return [
         # Public lists: newest first among published records (keyset on id).
         models.Index(fields=["-id"], condition=Q(status=PublicationStatus.PUBLISHED), name=f"{prefix}_public_idx"),
+        # Newest publications (home page, Atom feed) and "published this month": by publication time,
+        # which is not entry order (drafts wait, imports publish old decisions).
+        models.Index(
+            fields=["-published_at", "-id"],
+            condition=Q(status=PublicationStatus.PUBLISHED),
+            name=f"{prefix}_published_at_idx",
+        ),
         models.Index(fields=["authority", "status", "-id"], name=f"{prefix}_authority_idx"),
         models.Index(fields=["subject_uscc", "-id"], name=f"{prefix}_uscc_idx"),
         models.Index(fields=["decided_on", "-id"], name=f"{prefix}_decided_idx"),

@@ -15,3 +15,27 @@ def end_due_publicity() -> int:
     from .services import end_due_publicity as sweep
 
     return sweep()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def check_import(job_id: int) -> str:
+    """Dry run of an uploaded file. Read-only but for the job, so a redelivery simply checks again."""
+    from .importing import check_job
+
+    return check_job(job_id)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def run_import(job_id: int) -> str:
+    """Import a confirmed, checked file. A job already importing or done is left alone."""
+    from .importing import run_job
+
+    return run_job(job_id)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def refresh_public_counts() -> dict[str, int]:
+    """Count the public disclosures once for everyone; the home page only reads the cache."""
+    from .selectors import refresh_public_counts as refresh
+
+    return refresh()

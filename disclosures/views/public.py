@@ -1,1 +1,307 @@
-urlpatterns = []
+"""The public pages of double publicity (双公示): overview, searchable lists, detail, Atom feed.
+
+These are the portal's busiest pages over millions of rows, so every list is a keyset page over an
+index (never OFFSET, never count(*)), the home counts come from the cache, and a list request
+costs two or three queries: the authority choices, the id bounds of a date range if one is asked
+for, and the page itself.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+from dataclasses import dataclass
+
+from django import forms
+from django.forms.utils import flatatt
+from django.shortcuts import get_object_or_404, render
+from django.urls import path
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from core.calendar import add_working_days
+from core.pagination import KeysetPage, keyset_page
+from organizations.choices import OrganizationKind
+from organizations.models import Organization
+
+from .. import national, selectors, services
+from ..choices import PenaltyKind
+from ..feeds import NewPublicationsFeed
+from ..models import LONG_TERM, LicenseDisclosure, PenaltyDisclosure
+
+PAGE_SIZE = 25
+NEWEST_ON_HOME = 10
+MODELS = {"penalty": PenaltyDisclosure, "license": LicenseDisclosure}
+PUBLIC_QUERYSETS = {"penalty": selectors.public_penalties, "license": selectors.public_licenses}
+# Organizations offered in the authority filter: listing only those with public records would
+# need a scan of the disclosures on every request.
+AUTHORITY_KINDS = (OrganizationKind.GOVERNMENT, OrganizationKind.DEPARTMENT, OrganizationKind.DEVELOPMENT_ZONE)
+# What a list row shows; everything else (facts, legal basis…) stays in the database.
+_ROW_FIELDS = (
+    "id",
+    "subject_name",
+    "decision_number",
+    "decided_on",
+    "published_at",
+    "publish_deadline",
+    "corrected_at",
+    "version",
+    "authority",
+    "authority__name",
+    "authority__short_name",
+)
+ROW_FIELDS = {"penalty": (*_ROW_FIELDS, "penalty_kinds"), "license": (*_ROW_FIELDS, "license_category")}
+MASKED_ATTRIBUTES = frozenset({"subject_id_number", "legal_representative_id_number"})
+
+
+def public_records(kind: str):
+    return PUBLIC_QUERYSETS[kind]()
+
+
+def list_rows(kind: str):
+    return public_records(kind).only(*ROW_FIELDS[kind])
+
+
+def penalty_kind_labels(kinds) -> list[str]:
+    labels = dict(PenaltyKind.choices)
+    return [str(labels.get(kind, kind)) for kind in kinds or ()]
+
+
+def with_kind_labels(kind: str, records) -> list:
+    """Rows carry `kind_labels`: the penalty kinds, or the licence category, as readable labels."""
+    records = list(records)
+    for record in records:
+        if kind == "penalty":
+            record.kind_labels = penalty_kind_labels(record.penalty_kinds)
+        else:
+            record.kind_labels = [record.get_license_category_display()]
+    return records
+
+
+def column_labels(kind: str) -> dict[str, str]:
+    meta = MODELS[kind]._meta
+    names = ("subject_name", "decision_number", "authority", "decided_on")
+    labels = {name: capfirst(meta.get_field(name).verbose_name) for name in names}
+    labels["kinds"] = capfirst(
+        meta.get_field("penalty_kinds" if kind == "penalty" else "license_category").verbose_name
+    )
+    return labels
+
+
+# --- filters ----------------------------------------------------------------------------------------
+
+
+def authority_choices() -> list[tuple[int, str]]:
+    """Active governments, departments and development zones, in tree order, indented by depth."""
+    rows = (
+        Organization.objects.public()
+        .filter(kind__in=AUTHORITY_KINDS)
+        .order_by("path")
+        .values_list("id", "name", "depth")
+    )
+    return [(pk, "\u3000" * (depth - 1) + name) for pk, name, depth in rows]
+
+
+class FastSelect(forms.Select):
+    """A select rendered in Python. The authority list has hundreds of options, and Django's
+    template per option costs more than all the database work of the page."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = {str(v) for v in self.format_value(value)}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((key, " selected" if str(key) in selected else "", label) for key, label in self.choices),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
+        )
+
+
+class DisclosureFilterForm(forms.Form):
+    """The query string of a list page; bad input becomes a field error, never a server error."""
+
+    q = forms.CharField(
+        label=gettext_lazy("Subject name or unified social credit code"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "class": "form-control", "autocomplete": "off"}),
+    )
+    authority = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=FastSelect(attrs={"class": "form-select"}),
+    )
+    penalty_kind = forms.ChoiceField(
+        label=gettext_lazy("Penalty kind"),
+        required=False,
+        widget=FastSelect(attrs={"class": "form-select"}),
+    )
+    decided_after = forms.DateField(
+        label=gettext_lazy("Decided on or after"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+    )
+    decided_before = forms.DateField(
+        label=gettext_lazy("Decided on or before"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, data, *, kind: str, authorities: list[tuple[int, str]]):
+        super().__init__(data)
+        self.fields["authority"].label = capfirst(MODELS[kind]._meta.get_field("authority").verbose_name)
+        self.fields["authority"].choices = [("", _("All authorities")), *authorities]
+        if kind == "penalty":
+            self.fields["penalty_kind"].choices = [("", _("All penalty kinds")), *PenaltyKind.choices]
+        else:
+            del self.fields["penalty_kind"]
+
+    def clean(self):
+        cleaned = super().clean()
+        after, before = cleaned.get("decided_after"), cleaned.get("decided_before")
+        if after and before and after > before:
+            self.add_error("decided_before", _("The end of the date range is before its start."))
+        return cleaned
+
+    def full_clean(self):
+        super().full_clean()
+        # Mark invalid inputs for Bootstrap, so the message shows next to its field.
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+                widget.attrs["aria-describedby"] = f"id_{name}-error"
+
+
+# --- pages ------------------------------------------------------------------------------------------
+
+
+@require_GET
+def public_home(request):
+    context = {
+        "counts": selectors.public_counts(),
+        "newest_penalties": with_kind_labels(
+            "penalty", selectors.newest_publications(list_rows("penalty"), NEWEST_ON_HOME)
+        ),
+        "newest_licenses": with_kind_labels(
+            "license", selectors.newest_publications(list_rows("license"), NEWEST_ON_HOME)
+        ),
+    }
+    return render(request, "disclosures/public/home.html", context)
+
+
+def _disclosure_list(request, kind: str):
+    form = DisclosureFilterForm(request.GET, kind=kind, authorities=authority_choices())
+    if form.is_valid():
+        queryset = selectors.filter_disclosures(list_rows(kind), model=MODELS[kind], **form.cleaned_data)
+        page = keyset_page(queryset, request, key="id", size=PAGE_SIZE)
+        page.items = with_kind_labels(kind, page.items)
+    else:
+        page = KeysetPage(items=[], next_after=None, is_first=True)
+    context = {
+        "kind": kind,
+        "model_meta": MODELS[kind]._meta,
+        "form": form,
+        "page": page,
+        "labels": column_labels(kind),
+        "searching": form.is_valid() and any(form.cleaned_data.values()),
+    }
+    return render(request, "disclosures/public/list.html", context)
+
+
+@require_GET
+def penalty_list(request):
+    return _disclosure_list(request, "penalty")
+
+
+@require_GET
+def license_list(request):
+    return _disclosure_list(request, "license")
+
+
+@dataclass(frozen=True)
+class StandardField:
+    code: str  # the national exchange code, e.g. CF_XDR_MC
+    label: str
+    value: str
+
+
+def standard_fields(record, kind: str) -> list[StandardField]:
+    """Every field of the national standard, in its order, as the public may see it."""
+    meta = MODELS[kind]._meta
+    rows = []
+    for spec in national.SPECS[kind]:
+        if spec.kind == "org_uscc":
+            organization = getattr(record, spec.attribute)
+            label = (
+                _("Unified social credit code of the deciding authority")
+                if spec.attribute == "authority"
+                else _("Unified social credit code of the data source")
+            )
+            rows.append(StandardField(spec.code, label, organization.uscc or ""))
+            continue
+        label = capfirst(meta.get_field(spec.attribute).verbose_name)
+        rows.append(StandardField(spec.code, label, _public_value(record, spec)))
+    return rows
+
+
+def _public_value(record, spec: national.FieldSpec) -> str:
+    if spec.attribute in MASKED_ATTRIBUTES:
+        return getattr(record, f"masked_{spec.attribute}")  # never the whole number in public
+    value = getattr(record, spec.attribute)
+    if value in (None, "", []):
+        return ""
+    if spec.kind == "org_name":
+        return value.name
+    if spec.kind == "choice":
+        return str(getattr(record, f"get_{spec.attribute}_display")())
+    if spec.kind == "choices":
+        return "、".join(penalty_kind_labels(value))
+    if spec.attribute == "valid_until" and value == LONG_TERM:
+        return _("Long-term")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
+
+
+def _disclosure_detail(request, kind: str, pk: int):
+    record = get_object_or_404(public_records(kind).select_related("data_source"), pk=pk)
+    deadline = add_working_days(record.decided_on, services.PUBLISH_WITHIN_WORKING_DAYS)
+    # Dates and actions only: a version's payload holds unmasked ID numbers and never leaves the house.
+    versions = services.history(record).only("id", "version", "action", "occurred_at")
+    context = {
+        "kind": kind,
+        "model_meta": MODELS[kind]._meta,
+        "record": record,
+        "fields": standard_fields(record, kind),
+        "deadline": deadline,
+        "versions": versions,
+    }
+    return render(request, "disclosures/public/detail.html", context)
+
+
+@require_GET
+def penalty_detail(request, pk: int):
+    return _disclosure_detail(request, "penalty", pk)
+
+
+@require_GET
+def license_detail(request, pk: int):
+    return _disclosure_detail(request, "license", pk)
+
+
+urlpatterns = [
+    path("disclosures/", public_home, name="public_home"),
+    path("disclosures/penalties/", penalty_list, name="public_penalty_list"),
+    path("disclosures/licenses/", license_list, name="public_license_list"),
+    path("disclosures/penalties/<int:pk>/", penalty_detail, name="public_penalty_detail"),
+    path("disclosures/licenses/<int:pk>/", license_detail, name="public_license_detail"),
+    path("disclosures/feed/", NewPublicationsFeed(), name="public_feed"),
+]

@@ -54,7 +54,7 @@ class ReasonForm(forms.Form):
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        help_text=_("Shown to the public with the record's history."),
+        help_text=_("Kept in the record's history and sent with it to the national platform."),
     )
 
 

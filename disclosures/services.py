@@ -170,7 +170,7 @@ def disclosure_bulk_publish(*, records: Iterable, actor) -> tuple[list, dict[int
 def disclosure_withdraw(*, record, reason: str, actor):
     reason = (reason or "").strip()
     if len(reason) < 4:
-        raise ValidationError({"reason": [_("Give the reason for the withdrawal; it is shown to the public.")]})
+        raise ValidationError({"reason": [_("Give the reason for the withdrawal.")]})
     record = type(record).objects.select_for_update().select_related("authority", "data_source").get(pk=record.pk)
     apply_transition(record, action=PublicationAction.WITHDRAW, actor=actor, reason=reason, payload_builder=payload_of)
     return record

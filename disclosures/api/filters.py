@@ -1,42 +1,50 @@
+"""API filters: declared here for validation and the OpenAPI schema; applied by the same selector
+as the public pages, so both get its fast paths (common words, old date ranges)."""
+
 import django_filters
-from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from core.publication import PublicationStatus
-from core.search import name_search_q
 
 from ..choices import PenaltyKind
 from ..models import LicenseDisclosure, PenaltyDisclosure
+from ..selectors import MAX_SEARCH_WORDS, filter_by_subject_name, filter_disclosures
 
 
 class DisclosureFilter(django_filters.FilterSet):
-    subject_uscc = django_filters.CharFilter(field_name="subject_uscc", label=_("Unified social credit code (exact)"))
-    subject_name = django_filters.CharFilter(method="filter_subject_name", label=_("Subject name contains"))
-    authority = django_filters.NumberFilter(field_name="authority_id", label=_("Deciding authority (organization id)"))
-    decided_after = django_filters.DateFilter(
-        field_name="decided_on", lookup_expr="gte", label=_("Decided on or after")
+    subject_uscc = django_filters.CharFilter(label=_("Unified social credit code (exact)"), method="defer")
+    subject_name = django_filters.CharFilter(label=_("Subject name contains"), method="defer")
+    authority = django_filters.NumberFilter(label=_("Deciding authority (organization id)"), method="defer")
+    decided_after = django_filters.DateFilter(label=_("Decided on or after"), method="defer")
+    decided_before = django_filters.DateFilter(label=_("Decided on or before"), method="defer")
+    status = django_filters.ChoiceFilter(
+        choices=PublicationStatus.choices, label=_("Status (staff and clients)"), method="defer"
     )
-    decided_before = django_filters.DateFilter(
-        field_name="decided_on", lookup_expr="lte", label=_("Decided on or before")
-    )
-    status = django_filters.ChoiceFilter(choices=PublicationStatus.choices, label=_("Status (staff and clients)"))
 
-    def filter_subject_name(self, queryset, name, value):
-        model = queryset.model
-        return queryset.filter(
-            name_search_q(value, grams_column="subject_grams", name_field="subject_name", table=model._meta.db_table)
-        )
+    def defer(self, queryset, name, value):
+        return queryset  # applied together in filter_queryset
 
     def filter_queryset(self, queryset):
-        if self.form.cleaned_data.get("subject_uscc"):
-            self.form.cleaned_data["subject_uscc"] = self.form.cleaned_data["subject_uscc"].strip().upper()
-        return super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        queryset = filter_disclosures(
+            queryset,
+            model=queryset.model,
+            subject_uscc=data.get("subject_uscc") or None,
+            authority=data.get("authority") or None,
+            penalty_kind=data.get("penalty_kind") or None,
+            decided_after=data.get("decided_after"),
+            decided_before=data.get("decided_before"),
+        )
+        if data.get("subject_name"):
+            words = data["subject_name"].split()[:MAX_SEARCH_WORDS]
+            queryset = filter_by_subject_name(queryset, model=queryset.model, words=words)
+        if data.get("status"):
+            queryset = queryset.filter(status=data["status"])
+        return queryset
 
 
 class PenaltyFilter(DisclosureFilter):
-    penalty_kind = django_filters.ChoiceFilter(
-        choices=PenaltyKind.choices, method="filter_penalty_kind", label=_("Penalty kind")
-    )
+    penalty_kind = django_filters.ChoiceFilter(choices=PenaltyKind.choices, label=_("Penalty kind"), method="defer")
 
     class Meta:
         model = PenaltyDisclosure
@@ -49,11 +57,6 @@ class PenaltyFilter(DisclosureFilter):
             "status",
             "penalty_kind",
         ]
-
-    def filter_penalty_kind(self, queryset, name, value):
-        if connection.vendor == "postgresql":
-            return queryset.filter(penalty_kinds__contains=[value])
-        return queryset.filter(penalty_kinds__icontains=f'"{value}"')
 
 
 class LicenseFilter(DisclosureFilter):

@@ -140,7 +140,9 @@ class LicenseSerializer(DisclosureSerializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, help_text=_("Shown to the public with the withdrawal."))
+    reason = serializers.CharField(
+        max_length=2000, help_text=_("Kept in the record's history and sent with it to the national platform.")
+    )
 
 
 class PublishResultSerializer(serializers.Serializer):

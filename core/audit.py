@@ -37,19 +37,35 @@ def audit_log(*, actor, action: str, target=None, before=None, after=None, scope
 
 
 def audit_log_many(*, actor, action: str, targets: Iterable, changes=None, scope_path_of=None) -> int:
-    """Audit rows for a set-based change (bulk_create / update()), written in one statement."""
-    events = [
-        _build(
-            actor=actor,
-            action=action,
-            target=target,
-            before=(changes or {}).get("before"),
-            after=(changes or {}).get("after"),
-            scope_path=scope_path_of(target) if scope_path_of else "",
+    """Audit rows for a set-based change (bulk_create / update()): one per target, written with COPY
+    on PostgreSQL. `changes` ({"before": …, "after": …}) is the same for every target."""
+    from .bulk import insert_records
+
+    context = request_context.current()
+    user, label = actor_user(actor), actor_label(actor)[:200]
+    before, after = jsonable((changes or {}).get("before")), jsonable((changes or {}).get("after"))
+    content_types: dict[type, ContentType] = {}
+    events = []
+    for target in targets:
+        model = type(target)
+        if model not in content_types:
+            content_types[model] = ContentType.objects.get_for_model(target)
+        events.append(
+            AuditEvent(
+                actor=user,
+                actor_repr=label,
+                action=action,
+                before=before,
+                after=after,
+                request_id=context.request_id,
+                ip_address=context.ip_address,
+                scope_path=scope_path_of(target) if scope_path_of else _scope_path_of(target),
+                target_type=content_types[model],
+                target_id=str(target.pk),
+                target_repr=str(target)[:300],
+            )
         )
-        for target in targets
-    ]
-    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    insert_records(AuditEvent, events)
     return len(events)
 
 

@@ -2,8 +2,8 @@
 
 Decisions (see DESIGN.md §4):
 - USCC: stdnum.cn.uscc.validate() demands eight leading digits and so rejects real codes whose
-  registration authority is a letter (A, N, Y). We check structure ourselves and only borrow its
-  check-character computation, which is the GB formula.
+  registration authority is a letter (A, N, Y). We check structure and the GB check character
+  ourselves (tests compare our check character with stdnum's calc_check_digit).
 - The inner organisation code (positions 9–17) carries a GB 11714 check digit of its own; some
   codes issued to 个体工商户 and older re-registrations do not satisfy it, so it is not enforced.
 - Resident ID: checksum, a real birth date and a known province prefix. stdnum.cn.ric also looks
@@ -17,7 +17,6 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from stdnum.cn import uscc as stdnum_uscc
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_LENGTH = 18
@@ -87,8 +86,15 @@ def normalize_uscc(value: str) -> str:
     return (value or "").strip().replace(" ", "").replace("-", "").upper()
 
 
+_USCC_VALUES = {character: index for index, character in enumerate(USCC_ALPHABET)}
+_USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]
+
+
 def uscc_check_character(first17: str) -> str:
-    return stdnum_uscc.calc_check_digit(first17)
+    """GB 32100-2015: alphabet[(31 − Σ c_i·3^i mod 31) mod 31]; python-stdnum's calc_check_digit gives the
+    same (tests compare), at a fraction of the cost for bulk imports."""
+    total = sum(_USCC_VALUES[c] * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
 def validate_uscc(value: str) -> str:

@@ -93,6 +93,7 @@ class PublishableRecord(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # users are deactivated, never deleted: nothing looks them up here
     )
     corrected_at = models.DateTimeField(_("last corrected at"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
@@ -109,6 +110,7 @@ class PublishableRecord(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # users are deactivated, never deleted: nothing looks them up here
     )
     # Who entered it, as the audit trail names principals (users and API clients alike): the
     # four-eyes rule compares this with whoever publishes.

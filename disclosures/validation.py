@@ -20,6 +20,7 @@ from core.publication import PublicationStatus
 
 from .choices import CONFISCATION_KINDS, LICENSE_KINDS, IdType, PenaltyKind, SubjectKind
 
+PENALTY_KIND_VALUES = frozenset(PenaltyKind.values)
 # The most a fine may plausibly be, in 万元 (10 billion yuan): more means yuan were typed as 万元.
 MAX_AMOUNT = decimal.Decimal("1000000")
 ORGANIZATION_NUMBER_FIELDS = (
@@ -150,7 +151,7 @@ def _validate_subject(data: dict, errors: Errors) -> None:
 def _validate_penalty(data: dict, errors: Errors) -> None:
     kinds = list(dict.fromkeys(data.get("penalty_kinds") or []))
     data["penalty_kinds"] = kinds
-    unknown = [k for k in kinds if k not in PenaltyKind.values]
+    unknown = [k for k in kinds if k not in PENALTY_KIND_VALUES]
     if unknown:
         errors.add("penalty_kinds", _("Unknown penalty kind: %(kinds)s.") % {"kinds": ", ".join(map(str, unknown))})
     for field in ("fine_amount", "confiscated_amount"):

@@ -130,3 +130,13 @@ def test_stdnum_ric_is_not_used_because_it_rejects_some_valid_numbers():
 def test_masking_hides_the_birth_date_but_keeps_region_and_tail():
     assert mask_resident_id("11010519491231002X") == "110105********002X"
     assert mask_resident_id("") == ""
+
+
+def test_our_check_character_is_the_standards():
+    import random
+
+    rng = random.Random(7)
+    for _ in range(2000):
+        body = "9" + rng.choice("123") + "".join(rng.choice("0123456789") for _ in range(6))
+        body += "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(9))
+        assert uscc_check_character(body) == stdnum_uscc.calc_check_digit(body)

@@ -1,0 +1,83 @@
+"""Set-based writes that stay fast on PostgreSQL: COPY instead of INSERT, and a staging table instead
+of bulk_update's CASE chains. Other databases get Django's bulk_create / bulk_update."""
+
+from __future__ import annotations
+
+from django.db import connections, router
+
+BATCH_SIZE = 2000
+
+
+def _copy_adapters(fields) -> list:
+    """Per field, what turns its Python value into one COPY accepts: JSON fields need wrapping."""
+    from psycopg.types.json import Jsonb
+
+    return [Jsonb if f.get_internal_type() == "JSONField" else None for f in fields]
+
+
+def insert_records(model, records: list) -> None:
+    """bulk_create, through COPY on PostgreSQL.
+
+    Django binds INSERT parameters on the client with psycopg 3, which for a 48-column table costs
+    more Python time per row than everything else in the import; COPY sends the same rows as a
+    stream. Ids are drawn from the table's sequence first so that records (and their audit rows)
+    know them, as bulk_create's RETURNING would give them.
+    """
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql" or not records:
+        model.objects.bulk_create(records, batch_size=BATCH_SIZE)
+        return
+    fields = model._meta.concrete_fields
+    quote = connection.ops.quote_name
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [table, model._meta.pk.column, len(records)],
+        )
+        for record, (pk,) in zip(records, cursor.fetchall(), strict=True):
+            record.pk = pk
+        columns = ", ".join(quote(f.column) for f in fields)
+        adapters = list(zip(fields, _copy_adapters(fields), strict=True))
+        with cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
+            for record in records:
+                # pre_save fills auto_now(_add) and returns every other field's value as it stands
+                values = ((f.pre_save(record, True), adapt) for f, adapt in adapters)
+                copy.write_row([adapt(value) if adapt else value for value, adapt in values])
+    for record in records:
+        record._state.adding, record._state.db = False, connection.alias
+
+
+def update_records(model, records: list, field_names: list[str]) -> None:
+    """bulk_update, through a temporary table on PostgreSQL.
+
+    bulk_update writes one CASE WHEN id=… per field with a branch per row, so its cost grows with
+    the square of the batch (77 rows/s for 20,000 drafts of 40 fields). COPY into a temporary table
+    and one UPDATE … FROM it is linear. Elsewhere (SQLite) small batches keep the CASE short.
+    """
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql" or not records:
+        model.objects.bulk_update(records, field_names, batch_size=100)
+        return
+    fields = [model._meta.get_field(name) for name in field_names]
+    quote = connection.ops.quote_name
+    pk_column = quote(model._meta.pk.column)
+    columns = [pk_column, *(quote(f.column) for f in fields)]
+    staging = quote(f"bulk_update_{model._meta.db_table}")
+    # Every identifier below comes from the model's metadata, quoted; no value is spliced into SQL.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS "  # noqa: S608
+            f"SELECT {', '.join(columns)} FROM {quote(model._meta.db_table)} WITH NO DATA"
+        )
+        adapters = list(zip(fields, _copy_adapters(fields), strict=True))
+        with cursor.cursor.copy(f"COPY {staging} ({', '.join(columns)}) FROM STDIN") as copy:
+            for record in records:
+                values = ((getattr(record, f.attname), adapt) for f, adapt in adapters)
+                copy.write_row([record.pk, *(adapt(value) if adapt else value for value, adapt in values)])
+        assignments = ", ".join(f"{column} = staged.{column}" for column in columns[1:])
+        cursor.execute(
+            f"UPDATE {quote(model._meta.db_table)} AS target SET {assignments} "  # noqa: S608
+            f"FROM {staging} AS staged WHERE target.{pk_column} = staged.{pk_column}"
+        )
+        cursor.execute(f"DROP TABLE {staging}")

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 from . import request_context
 from .models import AuditEvent
@@ -39,34 +40,36 @@ def audit_log(*, actor, action: str, target=None, before=None, after=None, scope
 def audit_log_many(*, actor, action: str, targets: Iterable, changes=None, scope_path_of=None) -> int:
     """Audit rows for a set-based change (bulk_create / update()): one per target, written with COPY
     on PostgreSQL. `changes` ({"before": …, "after": …}) is the same for every target."""
-    from .bulk import insert_records
+    from .bulk import copy_rows
 
     context = request_context.current()
     user, label = actor_user(actor), actor_label(actor)[:200]
     before, after = jsonable((changes or {}).get("before")), jsonable((changes or {}).get("after"))
-    content_types: dict[type, ContentType] = {}
-    events = []
+    now = timezone.now()
+    content_types: dict[type, int] = {}
+    rows = []
     for target in targets:
         model = type(target)
         if model not in content_types:
-            content_types[model] = ContentType.objects.get_for_model(target)
-        events.append(
-            AuditEvent(
-                actor=user,
-                actor_repr=label,
-                action=action,
-                before=before,
-                after=after,
-                request_id=context.request_id,
-                ip_address=context.ip_address,
-                scope_path=scope_path_of(target) if scope_path_of else _scope_path_of(target),
-                target_type=content_types[model],
-                target_id=str(target.pk),
-                target_repr=str(target)[:300],
-            )
+            content_types[model] = ContentType.objects.get_for_model(target).pk
+        rows.append(
+            {
+                "occurred_at": now,
+                "actor_id": user.pk if user else None,
+                "actor_repr": label,
+                "action": action,
+                "target_type_id": content_types[model],
+                "target_id": str(target.pk),
+                "target_repr": str(target)[:300],
+                "before": before,
+                "after": after,
+                "request_id": context.request_id,
+                "ip_address": context.ip_address,
+                "scope_path": scope_path_of(target) if scope_path_of else _scope_path_of(target),
+            }
         )
-    insert_records(AuditEvent, events)
-    return len(events)
+    copy_rows(AuditEvent, rows)
+    return len(rows)
 
 
 def _build(*, actor, action, target, before, after, scope_path) -> AuditEvent:

@@ -232,7 +232,7 @@ def test_all_or_nothing_rolls_everything_back_when_rows_fail_after_the_check(wor
 
 
 def test_accept_valid_imports_the_valid_rows_and_reports_the_others(world, monkeypatch):
-    monkeypatch.setattr(importing, "BATCH_SIZE", 2)  # several batches, each its own transaction
+    monkeypatch.setattr(importing.pipeline, "BATCH_SIZE", 2)  # several batches, each its own transaction
     rows = [penalty_row(n) for n in range(1, 6)]
     rows[2]["CF_NR_FK"] = "两千"
     job = check(make_job(world, csv_bytes(rows), mode=ImportMode.ACCEPT_VALID))
@@ -427,7 +427,7 @@ def test_a_checked_job_stuck_in_validating_is_checked_again_on_redelivery(world)
 def test_progress_is_visible_inside_an_all_or_nothing_transaction(world, monkeypatch):
     job = check(make_job(world, csv_bytes([penalty_row(n) for n in range(1, 6)])))
     importing.job_confirm(job=job, actor=world.user(OWN_ORG))
-    monkeypatch.setattr(importing, "BATCH_SIZE", 2)
+    monkeypatch.setattr(importing.pipeline, "BATCH_SIZE", 2)
     seen = []
     original = importing.Importer._report_progress
 

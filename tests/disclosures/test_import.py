@@ -23,6 +23,8 @@ from organizations.choices import Role
 from tests.factories import make_resident_id, user_with_role
 from tests.permissions import ANONYMOUS, OTHER_ORG, OWN_ORG, SUPERVISOR, assert_matrix
 
+from .test_services import penalty_data
+
 pytestmark = pytest.mark.django_db
 D = datetime.date
 
@@ -221,7 +223,7 @@ def test_all_or_nothing_rolls_everything_back_when_rows_fail_after_the_check(wor
     # Meanwhile someone enters and publishes row 5's decision by hand.
     reviewer = user_with_role(Role.REVIEWER, world.department)
     record = services.disclosure_create(
-        kind="penalty", data=_service_data(world, decision_number="杭市监罚〔2026〕5号"), actor=None
+        kind="penalty", data=penalty_data(world, decision_number="杭市监罚〔2026〕5号"), actor=None
     )
     services.disclosure_publish(record=record, actor=reviewer)
     tasks.run_import(job.pk)
@@ -275,11 +277,11 @@ def test_the_detail_page_says_when_the_same_file_was_uploaded_before(client, wor
 def test_a_published_decision_is_refused_and_a_withdrawn_one_does_not_count(world):
     reviewer = user_with_role(Role.REVIEWER, world.department)
     published = services.disclosure_create(
-        kind="penalty", data=_service_data(world, decision_number="杭市监罚〔2026〕1号"), actor=None
+        kind="penalty", data=penalty_data(world, decision_number="杭市监罚〔2026〕1号"), actor=None
     )
     services.disclosure_publish(record=published, actor=reviewer)
     withdrawn = services.disclosure_create(
-        kind="penalty", data=_service_data(world, decision_number="杭市监罚〔2026〕2号"), actor=None
+        kind="penalty", data=penalty_data(world, decision_number="杭市监罚〔2026〕2号"), actor=None
     )
     services.disclosure_publish(record=withdrawn, actor=reviewer)
     services.disclosure_withdraw(record=withdrawn, reason="决定已被撤销", actor=reviewer)
@@ -567,26 +569,6 @@ def test_templates_are_empty_files_that_import_once_filled(client, world, varian
     csv.writer(filled).writerows([header, [values.get(code, "") for code in codes]])
     job = check(make_job(world, filled.getvalue().encode("utf-8-sig")))
     assert job.status == ImportStatus.PREVIEWED and job.valid_rows == 1 and not job.errors, job.errors
-
-
-def _service_data(world, **overrides):
-    return {
-        "subject_name": "杭州西湖龙井茶业有限公司",
-        "subject_kind": "legal_person",
-        "subject_uscc": "91330100716105852F",
-        "legal_representative": "张三",
-        "decision_number": "杭市监罚〔2026〕900号",
-        "violation_type": "虚假宣传",
-        "violation_facts": "在网店发布虚假广告",
-        "legal_basis": "《广告法》第五十五条",
-        "penalty_kinds": ["fine"],
-        "penalty_content": "罚款二千元",
-        "fine_amount": Decimal("0.2"),
-        "decided_on": D(2026, 9, 30),
-        "authority": world.department,
-        "data_source": world.department,
-        **overrides,
-    }
 
 
 def test_natural_persons_ids_are_checked_and_stored(world):

@@ -15,28 +15,24 @@ from organizations.choices import Role
 from tests.factories import make_resident_id, user_with_role
 from tests.permissions import OWN_ORG, SUPERVISOR
 
+from . import factories
+
 pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
 def penalty_data(world, **overrides):
-    return {
+    """The shared factory's data, pinned to the values these tests reason about (dates, number, fine)."""
+    pinned = {
         "subject_name": "杭州西湖龙井茶业有限公司",
-        "subject_kind": "legal_person",
         "subject_uscc": "91330100716105852F",
-        "legal_representative": "张三",
         "decision_number": "杭市监罚〔2026〕1号",
-        "violation_type": "虚假宣传",
-        "violation_facts": "在网店发布虚假广告",
-        "legal_basis": "《广告法》第五十五条",
         "penalty_kinds": ["fine"],
         "penalty_content": "罚款二千元",
-        "fine_amount": Decimal("0.2"),
         "decided_on": D(2026, 9, 30),
-        "authority": world.department,
-        "data_source": world.department,
-        **overrides,
     }
+    authority = overrides.pop("authority", world.department)
+    return factories.penalty_data(authority, **{**pinned, **overrides})
 
 
 @pytest.fixture

@@ -272,8 +272,8 @@ def flag_overdue_drafts(*, today: datetime.date | None = None) -> int:
                 notify(
                     recipients=recipients,
                     kind="disclosure.overdue",
-                    subject=_("%(count)d %(kind)s disclosures of %(org)s are overdue")
-                    % {"count": len(records), "kind": model._meta.verbose_name, "org": authority.short_name},
+                    subject=_("%(org)s: %(count)d overdue %(kind)s")
+                    % {"count": len(records), "kind": model._meta.verbose_name_plural, "org": authority.short_name},
                     body=_("Past the seven-working-day deadline and still unpublished: %(numbers)s")
                     % {"numbers": numbers},
                     link=f"/staff/disclosures/{kind}/?overdue=1",

@@ -19,6 +19,7 @@ from disclosures import services
 from disclosures.choices import IdType, SubjectKind
 from disclosures.management.commands import generate_disclosures as command
 from disclosures.models import LicenseDisclosure, PenaltyDisclosure
+from disclosures.synthetic import copying, vocabulary
 from disclosures.validation import validate
 from organizations.models import Organization
 
@@ -42,7 +43,7 @@ def demo():
 
 def generated(model=PenaltyDisclosure):
     """What the command made (seed_demo also enters a few demo disclosures through the services)."""
-    return model.objects.filter(created_by_label=command.CREATED_BY_LABEL)
+    return model.objects.filter(created_by_label=vocabulary.CREATED_BY_LABEL)
 
 
 def data_of(record) -> dict:
@@ -170,7 +171,7 @@ def test_any_organization_tree_works(world):
 
 def test_copy_encoder_escapes_what_copy_text_format_needs():
     fields = [f for f in PenaltyDisclosure._meta.concrete_fields if not f.primary_key]
-    encoder = command.CopyEncoder(fields)
+    encoder = copying.CopyEncoder(fields)
     row = {f.attname: "" if f.get_internal_type() in ("CharField", "TextField") else None for f in fields}
     row.update(
         version=1,

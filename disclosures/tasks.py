@@ -39,3 +39,11 @@ def refresh_public_counts() -> dict[str, int]:
     from .selectors import refresh_public_counts as refresh
 
     return refresh()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def fail_stalled_imports() -> int:
+    """Imports whose worker died: failed with a message that says what was kept."""
+    from .importing import fail_stalled_jobs
+
+    return fail_stalled_jobs()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
 import hashlib
 import logging
 from collections.abc import Iterable, Iterator
@@ -187,6 +188,38 @@ def _fail(job: ImportJob, message: str, entries: Iterable[dict] = (), saved: Rep
     job.save(update_fields=fields)
     cache.delete(progress_key(job.pk))
     return job.status
+
+
+@transaction.atomic
+def fail_stalled_jobs(*, now=None) -> int:
+    """Jobs left checking or importing by a worker that died. Past the task's hard time limit no task
+    can still be working on them, so they are failed with what the uploader needs to know: an
+    all-or-nothing import rolled back whole; an accept-valid one kept its committed batches as
+    drafts, which uploading the file again updates rather than duplicates."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    stalled = list(
+        ImportJob.objects.filter(
+            status__in=[ImportStatus.VALIDATING, ImportStatus.IMPORTING], updated_at__lt=cutoff
+        ).select_for_update(skip_locked=True)
+    )
+    for job in stalled:
+        with _job_context(job):
+            if job.status == ImportStatus.VALIDATING:
+                message = _(
+                    "The check stopped before it finished (the worker was interrupted); nothing was saved. Upload the file again."
+                )
+            elif job.mode == ImportMode.ALL_OR_NOTHING:
+                message = _(
+                    "The import stopped before it finished (the worker was interrupted); nothing was saved. Upload the file again."
+                )
+            else:
+                message = _(
+                    "The import stopped before it finished (the worker was interrupted). Rows already imported are kept "
+                    "as drafts; uploading the file again completes it without duplicates."
+                )
+            _fail(job, message)
+            audit_log(actor=None, action="disclosures.import.stalled", target=job, after={"status": job.status})
+    return len(stalled)
 
 
 def _store_report(job: ImportJob, report: Report, *, status: str, message: str = "") -> None:

@@ -600,3 +600,30 @@ def test_the_polled_fragment_is_cheap_and_never_loads_the_error_list(client, wor
         response = client.get(url)
     assert 'hx-trigger="every 1s"' in response.content.decode()
     assert not any('"errors"' in query["sql"] for query in captured.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("status", "mode", "says"),
+    [
+        (ImportStatus.IMPORTING, ImportMode.ALL_OR_NOTHING, "nothing was saved"),
+        (ImportStatus.IMPORTING, ImportMode.ACCEPT_VALID, "kept as drafts"),
+        (ImportStatus.VALIDATING, ImportMode.ALL_OR_NOTHING, "nothing was saved"),
+    ],
+)
+def test_jobs_left_running_by_a_dead_worker_are_failed_with_what_was_kept(world, status, mode, says):
+    from django.utils import timezone
+
+    job = make_job(world, csv_bytes([penalty_row(1)]), mode=mode)
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=status, language="en", updated_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    fresh = make_job(world, csv_bytes([penalty_row(2)]), name="fresh.csv")
+    ImportJob.objects.filter(pk=fresh.pk).update(status=ImportStatus.IMPORTING)
+
+    assert importing.fail_stalled_jobs() == 1
+    job.refresh_from_db()
+    fresh.refresh_from_db()
+    assert job.status == ImportStatus.FAILED and says in job.message
+    assert fresh.status == ImportStatus.IMPORTING  # still within the task's time limit: maybe alive
+    assert AuditEvent.objects.filter(action="disclosures.import.stalled", target_id=str(job.pk)).exists()
+    assert importing.fail_stalled_jobs() == 0

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import actor_label, actor_user, audit_log, audit_log_many, diff, snapshot
 from core.calendar import WorkingCalendar, add_months, calendar_for
-from core.models import PublicationVersion, PublicityRule
+from core.models import PublicityRule
 from core.publication import PublicationAction, PublicationStatus
 from core.publishing import apply_transition, ensure_allowed, ensure_four_eyes
 from core.search import grams
@@ -206,10 +206,6 @@ def disclosure_correct(*, record, data: dict, reason: str, actor):
         extra_fields=[*fields, "publicity_ends_on", "publicity_min_ends_on", "subject_grams"],
     )
     return stored
-
-
-def history(record):
-    return PublicationVersion.objects.filter(record_type=record.record_type, record_id=record.pk).order_by("id")
 
 
 # --- sweeps (beat) --------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from core.calendar import add_working_days
 from core.pagination import KeysetPage, keyset_page
+from core.publishing import history as publication_history
 from organizations.choices import OrganizationKind
 from organizations.models import Organization
 
@@ -275,7 +276,7 @@ def _disclosure_detail(request, kind: str, pk: int):
     record = get_object_or_404(public_records(kind).select_related("data_source"), pk=pk)
     deadline = add_working_days(record.decided_on, services.PUBLISH_WITHIN_WORKING_DAYS)
     # Dates and actions only: a version's payload holds unmasked ID numbers and never leaves the house.
-    versions = services.history(record).only("id", "version", "action", "occurred_at")
+    versions = publication_history(record).only("id", "version", "action", "occurred_at")
     context = {
         "kind": kind,
         "model_meta": MODELS[kind]._meta,

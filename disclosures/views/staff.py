@@ -19,6 +19,7 @@ from core.calendar import add_working_days
 from core.choices import Action
 from core.models import AuditEvent
 from core.pagination import keyset_page
+from core.publishing import history as publication_history
 from organizations.models import Organization
 
 from .. import services
@@ -145,7 +146,7 @@ def disclosure_detail(request, kind, pk):
         "kind": kind,
         "record": record,
         "model_meta": _model(kind)._meta,
-        "versions": services.history(record),
+        "versions": publication_history(record),
         "events": AuditEvent.objects.filter(
             target_type__model=record._meta.model_name, target_id=str(record.pk)
         ).order_by("id")[:100],

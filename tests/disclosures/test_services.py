@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from core.models import AuditEvent, CalendarDay, Notification, PublicationVersion, PublicityRule
 from core.publication import PublicationStatus
+from core.publishing import history as publication_history
 from disclosures import services
 from disclosures.models import LicenseDisclosure, PenaltyDisclosure
 from organizations.choices import Role
@@ -175,7 +176,7 @@ def test_drafts_are_edited_published_records_are_corrected(world, reviewer):
         record=record, data={"penalty_content": "罚款人民币贰仟元整"}, reason="更正处罚内容笔误", actor=reviewer
     )
     assert corrected.version == 2 and corrected.corrected_at and corrected.status == PublicationStatus.PUBLISHED
-    versions = list(services.history(corrected).values_list("version", "action", "payload__CF_NR"))
+    versions = list(publication_history(corrected).values_list("version", "action", "payload__CF_NR"))
     assert versions == [(1, "publish", "罚款贰仟元"), (2, "correct", "罚款人民币贰仟元整")]
 
 
@@ -240,7 +241,7 @@ def test_publicity_ends_when_due_and_the_sweep_is_idempotent(world, reviewer):
     assert services.end_due_publicity(today=D(2029, 10, 1)) == 0
     record.refresh_from_db()
     assert record.status == PublicationStatus.PUBLICITY_ENDED
-    assert list(services.history(record).values_list("action", flat=True)) == ["publish", "end_publicity"]
+    assert list(publication_history(record).values_list("action", flat=True)) == ["publish", "end_publicity"]
 
 
 def test_overdue_drafts_notify_reviewers_and_supervisors_once(world, reviewer, django_capture_on_commit_callbacks):

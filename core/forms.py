@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -43,3 +44,12 @@ class CalendarImportForm(forms.Form):
             "One day per line: date,kind,name — kind is holiday (休) or workday (班). Example: 2027-01-01,holiday,元旦"
         ),
     )
+
+
+def attach_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: by field where the form has it, else on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.access import scope_for
 from core.choices import Action
+from core.forms import attach_errors
 from core.pagination import keyset_page
 
 from . import services
@@ -74,7 +75,7 @@ def civil_servant_edit(request, pk: int | None = None):
                 services.civil_servant_update(civil_servant=person, actor=request.user, resident_id=resident_id, **data)
                 messages.success(request, _("Changes saved."))
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            attach_errors(form, exc)
         else:
             return redirect("organizations:civil_servant_detail", pk=person.pk)
     return render(request, "organizations/civil_servant_form.html", {"form": form, "person": person})
@@ -114,11 +115,3 @@ def api_client_revoke(request, pk: int):
     services.api_client_revoke(client=client, actor=request.user)
     messages.success(request, _("API client revoked."))
     return redirect("organizations:api_clients")
-
-
-def _attach_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)

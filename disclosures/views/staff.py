@@ -17,6 +17,7 @@ from core.access import scope_for
 from core.audit import audit_log
 from core.calendar import add_working_days
 from core.choices import Action
+from core.forms import attach_errors
 from core.models import AuditEvent
 from core.pagination import keyset_page
 from core.publishing import history as publication_history
@@ -37,14 +38,6 @@ def _model(kind: str):
 
 def _records(request, kind, action=Action.VIEW):
     return _model(kind).objects.in_scope(request.user, action).select_related("authority")
-
-
-def _attach(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -105,7 +98,7 @@ def disclosure_edit(request, kind, pk=None):
                     services.disclosure_update(record=record, data=form.cleaned_data, actor=request.user)
                     messages.success(request, _("Changes saved."))
             except ValidationError as exc:
-                _attach(form, exc)
+                attach_errors(form, exc)
             else:
                 return redirect("disclosures:staff_detail", kind=kind, pk=record.pk)
     else:
@@ -195,7 +188,7 @@ def disclosure_withdraw(request, kind, pk):
         try:
             services.disclosure_withdraw(record=record, reason=form.cleaned_data["reason"], actor=request.user)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Withdrawn. The record stays on file with its history."))
             return redirect("disclosures:staff_detail", kind=kind, pk=pk)
@@ -223,7 +216,7 @@ def disclosure_correct(request, kind, pk):
             except ValidationError as exc:
                 if hasattr(exc, "error_dict") and "reason" in exc.message_dict:
                     reason_form.add_error("reason", exc.message_dict.pop("reason"))
-                _attach(form, exc)
+                attach_errors(form, exc)
             else:
                 messages.success(request, _("Corrected: a new version is published, the earlier one is kept."))
                 return redirect("disclosures:staff_detail", kind=kind, pk=pk)

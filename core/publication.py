@@ -139,6 +139,3 @@ class PublishableRecord(models.Model):
         return self.status == PublicationStatus.PUBLISHED and (
             self.publicity_ends_on is None or self.publicity_ends_on >= timezone.localdate()
         )
-
-    def can(self, action: str) -> bool:
-        return self.status in ALLOWED_FROM[action]

@@ -95,14 +95,6 @@ def calendar_days_import(*, days: Iterable[CalendarDayInput], source: str, actor
     return len(to_create) + len(to_update)
 
 
-def calendar_day_delete(*, day: CalendarDay, actor) -> None:
-    with transaction.atomic():
-        audit_log(actor=actor, action="calendar.delete", target=day, before={"date": day.date, "kind": day.kind})
-        year = day.date.year
-        day.delete()
-        transaction.on_commit(lambda: _schedule_recompute([year]))
-
-
 def _schedule_recompute(years: list[int]) -> None:
     from .tasks import recompute_deadlines
 

@@ -29,8 +29,9 @@ class ApiClientTokenAuthentication(authentication.BaseAuthentication):
         except UnicodeError as exc:
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from exc
         client = (
-            ApiClient.objects.select_related("organization")
-            .filter(token_hash=hash_token(token), revoked_at__isnull=True, organization__is_active=True)
+            ApiClient.objects.active()
+            .select_related("organization")
+            .filter(token_hash=hash_token(token), organization__is_active=True)
             .first()
         )
         if client is None:

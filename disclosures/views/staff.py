@@ -142,7 +142,7 @@ def disclosure_detail(request, kind, pk):
         "model_meta": _model(kind)._meta,
         "versions": publication_history(record),
         "events": AuditEvent.objects.filter(
-            target_type__model=record._meta.model_name, target_id=str(record.pk)
+            target_type=ContentType.objects.get_for_model(record), target_id=str(record.pk)
         ).order_by("id")[:100],
         "deadline": add_working_days(record.decided_on, services.PUBLISH_WITHIN_WORKING_DAYS),
         "can_edit": record.status == "draft" and scope_for(request.user, Action.CHANGE).covers(record.authority.path),

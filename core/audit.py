@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connections, models, router
 from django.utils import timezone
 
 from . import request_context
@@ -38,38 +38,80 @@ def audit_log(*, actor, action: str, target=None, before=None, after=None, scope
 
 
 def audit_log_many(*, actor, action: str, targets: Iterable, changes=None, scope_path_of=None) -> int:
-    """Audit rows for a set-based change (bulk_create / update()): one per target, written with COPY
-    on PostgreSQL. `changes` ({"before": …, "after": …}) is the same for every target."""
-    from .bulk import copy_rows
+    """Audit rows for a set-based change (bulk_create / update()): one per target. `changes`
+    ({"before": …, "after": …}) is the same for every target.
 
+    On PostgreSQL one INSERT … SELECT FROM unnest(arrays) writes them: only the three columns that
+    differ per target travel as arrays, so a 100,000-row import spends almost no Python time on its
+    100,000 audit rows. Other databases get bulk_create.
+    """
+    targets = list(targets)
+    if not targets:
+        return 0
     context = request_context.current()
     user, label = actor_user(actor), actor_label(actor)[:200]
     before, after = jsonable((changes or {}).get("before")), jsonable((changes or {}).get("after"))
-    now = timezone.now()
-    content_types: dict[type, int] = {}
-    rows = []
+    scope = scope_path_of or _scope_path_of
+    connection = connections[router.db_for_write(AuditEvent)]
+    for model, group in _by_model(targets).items():
+        constant = {
+            "occurred_at": timezone.now(),
+            "actor_id": user.pk if user else None,
+            "actor_repr": label,
+            "action": action,
+            "target_type_id": ContentType.objects.get_for_model(model).pk,
+            "before": before,
+            "after": after,
+            "request_id": context.request_id,
+            "ip_address": context.ip_address,
+        }
+        varying = {
+            "target_id": [str(target.pk) for target in group],
+            "target_repr": [str(target)[:300] for target in group],
+            "scope_path": [scope(target) for target in group],
+        }
+        if connection.vendor == "postgresql":
+            _insert_unnested(connection, constant, varying)
+        else:
+            AuditEvent.objects.bulk_create(
+                [
+                    AuditEvent(**constant, **dict(zip(varying, values, strict=True)))
+                    for values in zip(*varying.values(), strict=True)
+                ],
+                batch_size=2000,
+            )
+    return len(targets)
+
+
+def _by_model(targets: list) -> dict[type, list]:
+    groups: dict[type, list] = {}
     for target in targets:
-        model = type(target)
-        if model not in content_types:
-            content_types[model] = ContentType.objects.get_for_model(target).pk
-        rows.append(
-            {
-                "occurred_at": now,
-                "actor_id": user.pk if user else None,
-                "actor_repr": label,
-                "action": action,
-                "target_type_id": content_types[model],
-                "target_id": str(target.pk),
-                "target_repr": str(target)[:300],
-                "before": before,
-                "after": after,
-                "request_id": context.request_id,
-                "ip_address": context.ip_address,
-                "scope_path": scope_path_of(target) if scope_path_of else _scope_path_of(target),
-            }
+        groups.setdefault(type(target), []).append(target)
+    return groups
+
+
+def _insert_unnested(connection, constant: dict, varying: dict) -> None:
+    from psycopg.types.json import Jsonb
+
+    meta = AuditEvent._meta
+    quote = connection.ops.quote_name
+    fields = {f.attname: f for f in meta.concrete_fields}
+    column_sql = ", ".join(quote(fields[name].column) for name in [*constant, *varying])
+    # Each constant is cast to its column's type: a NULL parameter would otherwise arrive as text.
+    selected = [f"%s::{fields[name].db_type(connection)}" for name in constant]
+    selected += [f"t.{quote(name)}" for name in varying]
+    arrays = ", ".join("%s::text[]" for _ in varying)
+    names = ", ".join(quote(name) for name in varying)
+    values = [
+        Jsonb(value) if value is not None and isinstance(fields[name], models.JSONField) else value
+        for name, value in constant.items()
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(meta.db_table)} ({column_sql}) "  # noqa: S608 — identifiers from model metadata
+            f"SELECT {', '.join(selected)} FROM unnest({arrays}) AS t({names})",
+            [*values, *varying.values()],
         )
-    copy_rows(AuditEvent, rows)
-    return len(rows)
 
 
 def _build(*, actor, action, target, before, after, scope_path) -> AuditEvent:

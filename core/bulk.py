@@ -42,10 +42,11 @@ def insert_records(model, records: list) -> None:
         stamped = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
         attnames = [f.attname for f in fields]
         wrapped = [(index, adapt) for index, adapt in enumerate(_copy_adapters(fields)) if adapt]
+        # One stamp for the batch, as one INSERT statement would give.
+        stamps = {field.attname: field.pre_save(records[0], True) for field in stamped}
         with cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
             for record in records:
-                for field in stamped:
-                    field.pre_save(record, True)
+                record.__dict__.update(stamps)
                 row = [record.__dict__[name] for name in attnames]
                 for index, adapt in wrapped:
                     if row[index] is not None:
@@ -88,30 +89,3 @@ def update_records(model, records: list, field_names: list[str]) -> None:
             f"FROM {staging} AS staged WHERE target.{pk_column} = staged.{pk_column}"
         )
         cursor.execute(f"DROP TABLE {staging}")
-
-
-def copy_rows(model, rows: list[dict]) -> None:
-    """Append plain rows (column attname → value) without building model instances: COPY on
-    PostgreSQL, bulk_create elsewhere. For append-only tables such as the audit trail."""
-    if not rows:
-        return
-    connection = connections[router.db_for_write(model)]
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create([model(**row) for row in rows], batch_size=BATCH_SIZE)
-        return
-    by_attname = {f.attname: f for f in model._meta.concrete_fields}
-    fields = [by_attname[name] for name in rows[0]]
-    quote = connection.ops.quote_name
-    names = list(rows[0])
-    wrapped = [(index, adapt) for index, adapt in enumerate(_copy_adapters(fields)) if adapt]
-    columns = ", ".join(quote(f.column) for f in fields)
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            values = [row[name] for name in names]
-            for index, adapt in wrapped:
-                if values[index] is not None:
-                    values[index] = adapt(values[index])
-            copy.write_row(values)

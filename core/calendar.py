@@ -114,6 +114,15 @@ class WorkingCalendar:
         )
         return cls(overrides, table_years)
 
+    @classmethod
+    def load_everything(cls) -> WorkingCalendar:
+        """The whole holiday table (a few dozen rows a year), for work whose dates are not known
+        beforehand, such as a bulk import."""
+        from .models import CalendarDay
+
+        overrides = {date: (kind, name) for date, kind, name in CalendarDay.objects.values_list("date", "kind", "name")}
+        return cls(overrides, {date.year for date in overrides})
+
     def year_is_known(self, year: int) -> bool:
         return year in self._table_years or year in library_years()
 

@@ -28,8 +28,6 @@ MAX_STORED_ERRORS = 10_000
 # Real templates often carry a title line or two above the header row.
 HEADER_SEARCH_ROWS = 10
 MIN_HEADER_MATCHES = 3
-# The calendar of a batch must reach past its latest decision by more than 7 working days can span.
-CALENDAR_LOOKAHEAD = datetime.timedelta(days=60)
 PROGRESS_TTL_SECONDS = 6 * 60 * 60
 DERIVED_FIELDS = ["publish_deadline", "deadline_provisional", "publicity_min_ends_on", "publicity_ends_on"]
 ORGANIZATION_ATTRIBUTES = ("authority", "data_source")

@@ -131,7 +131,10 @@ class Importer:
         self.positions = {f.name: index for index, f in enumerate(concrete)}
         self.attnames = [f.attname for f in concrete]
         self.blank_row = [f.get_default() for f in concrete]
-        self.fresh_defaults = [(index, f.get_default) for index, f in enumerate(concrete) if callable(f.default)]
+        # Only a callable default (list, dict) must be made afresh per row; NOT_PROVIDED is callable too.
+        self.fresh_defaults = [
+            (index, f.get_default) for index, f in enumerate(concrete) if f.has_default() and callable(f.default)
+        ]
         self.resolved: dict[tuple, Organization] = {}
         self.update_fields = [*self.editable, *DERIVED_FIELDS, "subject_grams", "import_job", "updated_at"]
         self.first_row_of: dict[tuple[int, str], int] = {}
@@ -382,7 +385,10 @@ class Importer:
         XK_ZT means a valid licence, not an empty state)."""
         editable = self.editable_set
         return {
-            name: value for name, value in cleaned.items() if name in editable and value is not None and value != ""
+            name: value
+            for name, value in cleaned.items()
+            # `value != ""` on an organization would go through Model.__eq__, 2 calls a row for nothing.
+            if name in editable and value is not None and (value.__class__ is not str or value)
         }
 
     def _organization(self, number: int, attribute: str, cells: list) -> tuple[Organization | None, dict | None]:

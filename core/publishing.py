@@ -2,9 +2,19 @@
 
 Apps call `apply_transition` inside their own atomic service: it checks the move is allowed,
 updates the life-cycle fields, saves, appends the PublicationVersion and writes the audit row.
+A publish, correction, withdrawal or repair also appends a ledger entry and tells the listeners
+(the national push writes its outbox row) — all in the caller's transaction, so a rolled-back
+publish leaves nothing behind.
+
+Each publishing app registers its record types once (`register_publishable`, in its AppConfig.ready):
+how a record reads in the national wire format, what the public sees of it, and which organization
+owns it. The ledger, the push and their checks work from this registry and know no app.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -13,6 +23,56 @@ from django.utils.translation import gettext as _
 from .audit import actor_label, actor_user, audit_log
 from .models import PublicationVersion
 from .publication import ALLOWED_FROM, RESULTING_STATUS, PublicationAction, PublicationStatus
+
+# The actions that change what the public and the national platform see. Ending publicity at its
+# due date is not one: the record already carries that date (CF_GSJZQ).
+ANNOUNCED_ACTIONS = frozenset(
+    {PublicationAction.PUBLISH, PublicationAction.CORRECT, PublicationAction.WITHDRAW, PublicationAction.REPAIR}
+)
+
+
+@dataclass(frozen=True)
+class Publishable:
+    """How the shared machinery reads one kind of public record."""
+
+    record_type: str  # the model's `record_type`, e.g. "disclosures.penalty"
+    model: type
+    national_document: Callable[[object], dict]  # the wire format, unmasked (kept inside, pushed upward)
+    public_document: Callable[[object], dict]  # what anyone may see: natural persons' ID numbers masked
+    owner: Callable[[object], object]  # the organization answerable for the record
+    related: tuple[str, ...] = field(default=())  # select_related() that the three callables need
+
+
+_publishables: dict[str, Publishable] = {}
+_listeners: list[Callable] = []
+
+
+def register_publishable(publishable: Publishable) -> None:
+    _publishables[publishable.record_type] = publishable
+
+
+def publishable(record_type: str) -> Publishable:
+    try:
+        return _publishables[record_type]
+    except KeyError:
+        raise LookupError(f"no publishable record type {record_type!r} is registered") from None
+
+
+def publishables() -> list[Publishable]:
+    return list(_publishables.values())
+
+
+def on_announcement(listener: Callable) -> None:
+    """`listener(record, version, publishable)` runs inside the publishing transaction for every
+    announced action (the national push registers its outbox writer here)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def announce(record, version: PublicationVersion) -> None:
+    described = publishable(record.record_type)
+    for listener in _listeners:
+        listener(record, version, described)
 
 
 def ensure_allowed(record, action: str) -> None:
@@ -71,6 +131,8 @@ def apply_transition(
         target=record,
         after={"status": record.status, "version": record.version, **({"reason": reason} if reason else {})},
     )
+    if action in ANNOUNCED_ACTIONS:
+        announce(record, version)
     return version
 
 

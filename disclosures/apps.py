@@ -8,7 +8,21 @@ class DisclosuresConfig(AppConfig):
 
     def ready(self):
         from core.calendar import register_deadline_recomputer
+        from core.publishing import Publishable, register_publishable
 
+        from . import national
+        from .models import LicenseDisclosure, PenaltyDisclosure
         from .services import recompute_publish_deadlines
 
         register_deadline_recomputer("disclosures", recompute_publish_deadlines)
+        for kind, model in (("penalty", PenaltyDisclosure), ("license", LicenseDisclosure)):
+            register_publishable(
+                Publishable(
+                    record_type=model.record_type,
+                    model=model,
+                    national_document=lambda record, kind=kind: national.to_national(record, kind),
+                    public_document=lambda record, kind=kind: national.to_national(record, kind, mask=True),
+                    owner=lambda record: record.authority,
+                    related=("authority", "data_source"),
+                )
+            )

@@ -10,6 +10,7 @@ from core.views import healthz
 api_v1 = [
     path("", include("organizations.api.urls")),
     path("", include("disclosures.api.urls")),
+    path("", include("core.api.urls")),
 ]
 
 urlpatterns = [
@@ -17,6 +18,9 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("organizations.urls")),
     path("", include("disclosures.urls")),
+    path("", include("sharing.urls")),
+    # The stand-in for the national platform: "the other side", reached by the pusher only over HTTP.
+    path("mock-national/", include("mock_national.urls")),
     path("healthz", healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

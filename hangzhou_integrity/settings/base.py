@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -35,6 +36,8 @@ INSTALLED_APPS = [
     "core",
     "organizations",
     "disclosures",
+    "sharing",
+    "mock_national",
     "portal",
 ]
 
@@ -249,7 +252,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.warn_missing_holiday_calendar",
         "schedule": 24 * 60 * 60,
     },
+    "ledger-verify-nightly": {"task": "core.tasks.verify_ledger", "schedule": crontab(hour=2, minute=30)},
+    "sharing-push-pending": {"task": "sharing.tasks.push_pending", "schedule": 30},
+    "sharing-reconcile-nightly": {"task": "sharing.tasks.reconcile", "schedule": crontab(hour=3, minute=15)},
 }
+# Tasks that may run again after a worker died mid-way (they are idempotent): acknowledged only when
+# done, and given back to the queue if the worker is lost. Redis redelivers an unacknowledged task
+# after the visibility timeout, which is longer than any task's hard time limit.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 
 # --- email and notifications ---------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -260,6 +271,34 @@ ACCESS_SCOPE_RESOLVER = "organizations.access.scope_for"
 ADMINISTRATORS_SELECTOR = "organizations.selectors.administrators"
 NATIONAL_PLATFORM_URL = env("NATIONAL_PLATFORM_URL", default="http://127.0.0.1:8000/mock-national/")
 NATIONAL_PLATFORM_SECRET = env("NATIONAL_PLATFORM_SECRET", default="local-national-secret")
+# Who hears that the ledger does not verify: city-level supervisors and administrators.
+LEDGER_ALERT_SELECTOR = "organizations.selectors.ledger_alert_recipients"
+# The national push (sharing/): batch size, attempts before an entry is dead-lettered, back-off.
+SHARING = {
+    "BATCH_SIZE": env.int("SHARING_BATCH_SIZE", default=200),
+    "MAX_ATTEMPTS": env.int("SHARING_MAX_ATTEMPTS", default=8),
+    "BACKOFF_BASE_SECONDS": env.float("SHARING_BACKOFF_BASE_SECONDS", default=5.0),
+    "BACKOFF_CAP_SECONDS": env.float("SHARING_BACKOFF_CAP_SECONDS", default=60 * 60.0),
+    "CONNECT_TIMEOUT_SECONDS": 5.0,
+    "READ_TIMEOUT_SECONDS": env.float("SHARING_READ_TIMEOUT_SECONDS", default=30.0),
+    # A claimed batch that was neither answered nor given back within this time (its worker died)
+    # is claimed again; it must outlast one request's timeouts.
+    "LEASE_SECONDS": env.int("SHARING_LEASE_SECONDS", default=120),
+}
+# The stand-in's fault injection (mock_national/): read on every request, so tests can change it.
+MOCK_NATIONAL = {
+    "SECRET": NATIONAL_PLATFORM_SECRET,
+    "MAX_SKEW_SECONDS": 300,
+    "ERROR_RATE": env.float("MOCK_NATIONAL_ERROR_RATE", default=0.0),
+    "ERROR_AFTER_APPLY_RATE": env.float("MOCK_NATIONAL_ERROR_AFTER_APPLY_RATE", default=0.0),
+    "THROTTLE_RATE": env.float("MOCK_NATIONAL_THROTTLE_RATE", default=0.0),
+    "RETRY_AFTER_SECONDS": env.int("MOCK_NATIONAL_RETRY_AFTER_SECONDS", default=1),
+    "LATENCY_MS": env.int("MOCK_NATIONAL_LATENCY_MS", default=0),
+    "HANG_RATE": env.float("MOCK_NATIONAL_HANG_RATE", default=0.0),
+    "HANG_SECONDS": env.float("MOCK_NATIONAL_HANG_SECONDS", default=60.0),
+    "REJECT_RATE": env.float("MOCK_NATIONAL_REJECT_RATE", default=0.0),
+    "MAX_BATCH": 1000,
+}
 # Months in which administrators are reminded to load next year's State Council holiday notice.
 HOLIDAY_WARNING_MONTHS = (9, 10, 11, 12)
 

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "sharing"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("sharing/", views.dashboard, name="dashboard"),
+    path("sharing/records/<str:record_type>/<int:record_id>/", views.record_timeline, name="record_timeline"),
+    path("sharing/replay/", views.replay, name="replay"),
+]

@@ -1,0 +1,59 @@
+"""Reads of the national push shared by its pages and commands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count
+from django.utils import timezone
+
+from core.choices import Action
+from core.publishing import publishables
+
+from .choices import OutboxStatus
+from .models import OutboxEntry, Reconciliation
+
+COUNTED_STATUSES = (OutboxStatus.PENDING, OutboxStatus.IN_FLIGHT, OutboxStatus.FAILED, OutboxStatus.REJECTED)
+
+
+@dataclass(frozen=True)
+class PushSummary:
+    counts: dict[str, int]  # the open states only: delivered grows forever and is not counted per request
+    oldest_waiting_since: datetime | None
+    last_delivery_at: datetime | None
+
+    @property
+    def lag(self) -> timedelta | None:
+        """How long the oldest entry still waiting has waited."""
+        return timezone.now() - self.oldest_waiting_since if self.oldest_waiting_since else None
+
+
+def push_summary(principal) -> PushSummary:
+    entries = OutboxEntry.objects.in_scope(principal, Action.VIEW)
+    counted = dict(entries.filter(status__in=COUNTED_STATUSES).values_list("status").annotate(n=Count("id")).order_by())
+    oldest = entries.waiting().order_by("id").values_list("created_at", flat=True).first()
+    last = (
+        entries.filter(status=OutboxStatus.DELIVERED, delivered_at__isnull=False)
+        .order_by("-delivered_at")
+        .values_list("delivered_at", flat=True)
+        .first()
+    )
+    return PushSummary({s: counted.get(s, 0) for s in COUNTED_STATUSES}, oldest, last)
+
+
+def record_type_labels() -> dict[str, str]:
+    return {p.record_type: str(p.model._meta.verbose_name) for p in publishables()}
+
+
+def latest_reconciliations(limit: int = 5) -> list[Reconciliation]:
+    return list(Reconciliation.objects.order_by("-id")[:limit])
+
+
+def record_timeline(principal, record_type: str, record_id: int) -> list[OutboxEntry]:
+    return list(
+        OutboxEntry.objects.in_scope(principal, Action.VIEW)
+        .of_record(record_type, record_id)
+        .prefetch_related("tries")
+        .order_by("id")
+    )

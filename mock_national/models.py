@@ -1,0 +1,81 @@
+"""What the stand-in received: one Batch per answered POST, one ReceivedRecord per record in it."""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    PUBLISH = "publish", _("Publish")
+    CORRECT = "correct", _("Correct")
+    WITHDRAW = "withdraw", _("Withdraw")
+    REPAIR = "repair", _("Credit repair")
+
+
+class Batch(models.Model):
+    batch_id = models.UUIDField(_("batch id"), default=uuid.uuid4, unique=True, editable=False)
+    # Null when the answer was "lost" (ERROR_AFTER_APPLY): the key stays free for the sender's retry.
+    idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True, null=True, blank=True)
+    body_sha256 = models.CharField(_("SHA-256 of the body"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("status code"))
+    # The exact bytes of the answer (kept as text: a JSON column may reorder keys), replayed for the same key.
+    response_body = models.TextField(_("answer"), blank=True)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    record_count = models.PositiveIntegerField(_("records"))
+
+    class Meta:
+        verbose_name = _("received batch")
+        verbose_name_plural = _("received batches")
+
+    def __str__(self) -> str:
+        return str(self.batch_id)
+
+
+class ReceivedRecord(models.Model):
+    receipt_id = models.UUIDField(_("receipt id"), default=uuid.uuid4, unique=True, editable=False)
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="records", verbose_name=_("batch"))
+    record_type = models.CharField(_("record type"), max_length=100)
+    record_id = models.CharField(_("record id"), max_length=100)
+    # The record id as a number when it is one, so that listings follow numeric order.
+    record_sort_key = models.BigIntegerField(_("sort key"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"))
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    accepted = models.BooleanField(_("accepted"))
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("received record")
+        verbose_name_plural = _("received records")
+        indexes = [
+            models.Index(fields=["record_type", "record_id"], name="mock_nat_record_idx"),
+            models.Index(
+                fields=["record_type", "record_sort_key", "record_id"],
+                condition=Q(accepted=True),
+                name="mock_nat_accepted_sort_idx",
+            ),
+        ]
+        constraints = [
+            # A record version's action is accepted once; retries are answered from this row.
+            models.UniqueConstraint(
+                fields=["record_type", "record_id", "version", "action"],
+                condition=Q(accepted=True),
+                name="mock_nat_accepted_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_type}:{self.record_id} v{self.version} {self.action}"
+
+
+def sort_key_for(record_id: str) -> int | None:
+    """A canonical decimal (no sign, no leading zero) that fits a bigint; anything else sorts after numbers."""
+    if record_id.isascii() and record_id.isdigit() and (record_id == "0" or not record_id.startswith("0")):
+        number = int(record_id)
+        if number < 2**63:
+            return number
+    return None

@@ -187,3 +187,121 @@ class PublicityRule(models.Model):
 
     def __str__(self):
         return f"{self.label}: {self.min_months}–{self.max_months}"
+
+
+# --- the publication ledger -----------------------------------------------------------------------
+# How entries are made and checked lives in core.ledger; these are only the tables and their guards.
+
+LEDGER_GENESIS_HASH = "0" * 64
+LEDGER_HEAD_ID = 1
+
+
+class AppendOnlyError(ValueError):
+    """Raised by every ORM path that would change or remove a ledger entry."""
+
+
+def _refuse_change(*args, **kwargs):
+    raise AppendOnlyError(
+        "Ledger entries are append-only: they are never updated or deleted (core.ledger.ledger_append adds them)"
+    )
+
+
+class LedgerEntryQuerySet(models.QuerySet):
+    # Every set-based way to change or remove rows is closed, so that neither a bulk path nor an
+    # admin action can rewrite history. (On PostgreSQL a trigger refuses it below the ORM too.)
+    update = _refuse_change
+    delete = _refuse_change
+    bulk_update = _refuse_change
+    update_or_create = _refuse_change
+
+    def bulk_create(self, *args, **kwargs):
+        # An append that bypassed the head row would fork the chain; ledger_append is the one way in.
+        raise AppendOnlyError("Ledger entries are appended one at a time by core.ledger.ledger_append")
+
+
+class LedgerEntry(models.Model):
+    """One link of the hash chain: a record was published, corrected, withdrawn or repaired.
+
+    `hash` = SHA-256(prev_hash ‖ canonical JSON of the other fields); the recipe is in core.ledger and
+    on the public /ledger/ page. `seq` is the primary key: gapless and ordered because every append
+    locks the one LedgerHead row.
+    """
+
+    seq = models.BigIntegerField(_("sequence number"), primary_key=True)
+    occurred_at = models.DateTimeField(_("time"))
+    record_type = models.CharField(_("record type"), max_length=60)
+    record_id = models.BigIntegerField(_("record id"))
+    version = models.PositiveIntegerField(_("version"))
+    action = models.CharField(_("action"), max_length=20, choices=PublicationAction.choices)
+    document_hash = models.CharField(_("document hash"), max_length=64)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("entry hash"), max_length=64)
+
+    objects = LedgerEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["record_type", "record_id", "seq"], name="ledger_record_idx")]
+        constraints = [models.CheckConstraint(condition=models.Q(seq__gte=1), name="ledger_seq_positive")]
+
+    def __str__(self):
+        return f"#{self.seq} {self.record_type}#{self.record_id} v{self.version} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            _refuse_change()
+        kwargs["force_insert"] = True  # the primary key is given: never let save() try an UPDATE first
+        kwargs.pop("force_update", None)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        _refuse_change()
+
+
+class LedgerHead(models.Model):
+    """The one row naming the last entry: appenders lock it (appends serialize, the chain stays a
+    line) and readers get the head without counting a million rows."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=LEDGER_HEAD_ID, editable=False)
+    seq = models.BigIntegerField(_("sequence number"), default=0)
+    hash = models.CharField(_("hash"), max_length=64, default=LEDGER_GENESIS_HASH)
+    updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ledger head")
+        verbose_name_plural = _("ledger head")
+        constraints = [models.CheckConstraint(condition=models.Q(id=LEDGER_HEAD_ID), name="ledger_head_single_row")]
+
+    def __str__(self):
+        return f"#{self.seq} {self.hash}"
+
+    def delete(self, *args, **kwargs):
+        _refuse_change()
+
+
+class LedgerCheck(models.Model):
+    """The outcome of one full verification (the nightly task writes one row per run).
+
+    Kept as rows rather than a cache entry: the evidence that the ledger verified on a given night
+    must outlive a cache flush, and a year of nightly rows is a few hundred small rows.
+    """
+
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"))
+    ok = models.BooleanField(_("everything matched"))
+    head_seq = models.BigIntegerField(_("head sequence number"))
+    head_hash = models.CharField(_("head hash"), max_length=64)
+    entries_checked = models.BigIntegerField(_("entries checked"))
+    records_checked = models.BigIntegerField(_("records checked"))
+    mismatch_count = models.BigIntegerField(_("mismatches"))
+    mismatches = models.JSONField(_("first mismatches"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("ledger check")
+        verbose_name_plural = _("ledger checks")
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.finished_at:%Y-%m-%d %H:%M} #{self.head_seq} {'ok' if self.ok else self.mismatch_count}"

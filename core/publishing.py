@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .audit import actor_label, actor_user, audit_log
+from .ledger import ledger_append
 from .models import PublicationVersion
 from .publication import ALLOWED_FROM, RESULTING_STATUS, PublicationAction, PublicationStatus
 
@@ -132,6 +133,13 @@ def apply_transition(
         after={"status": record.status, "version": record.version, **({"reason": reason} if reason else {})},
     )
     if action in ANNOUNCED_ACTIONS:
+        ledger_append(
+            record_type=record.record_type,
+            record_id=record.pk,
+            version=record.version,
+            action=action,
+            document=publishable(record.record_type).public_document(record),
+        )
         announce(record, version)
     return version
 

@@ -10,6 +10,9 @@ from . import calendar
 
 logger = logging.getLogger(__name__)
 
+# Mismatches kept with each nightly check and named in the alert; all of them are counted.
+LEDGER_CHECK_MAX_REPORT = 200
+
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def recompute_deadlines(years: list[int]) -> dict[str, int]:
@@ -48,3 +51,69 @@ def warn_missing_holiday_calendar(today: str | None = None) -> int:
         dedupe_key=f"calendar-missing-{next_year}-{day:%Y-%m}",
         email=True,
     )
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def verify_ledger() -> dict:
+    """Nightly: recompute the whole ledger, keep the outcome, alert when anything does not match.
+
+    Idempotent: a second run writes another check row, and the alert's dedupe key (the findings
+    themselves) makes a repeated alert for the same findings a no-op.
+    """
+    import hashlib
+
+    from django.utils.translation import gettext as _
+
+    from . import ledger
+    from .models import LedgerCheck
+    from .services import notify
+
+    report = ledger.verify_ledger(max_report=LEDGER_CHECK_MAX_REPORT)
+    check = LedgerCheck.objects.create(
+        started_at=report.started_at,
+        finished_at=report.finished_at,
+        ok=report.ok,
+        head_seq=report.head_seq,
+        head_hash=report.head_hash,
+        entries_checked=report.entries_checked,
+        records_checked=report.records_checked,
+        mismatch_count=report.mismatch_count,
+        mismatches=[mismatch.as_dict() for mismatch in report.mismatches],
+    )
+    logger.info(
+        "ledger verified in %.1f s: %s entries, %s records, %s mismatches",
+        report.seconds,
+        report.entries_checked,
+        report.records_checked,
+        report.mismatch_count,
+    )
+    if not report.ok:
+        # The same findings night after night raise one alert; anything new raises another.
+        findings = [(m.problem, m.seq, m.record_type, m.record_id) for m in report.mismatches]
+        digest = hashlib.sha256(repr((report.mismatch_count, findings)).encode()).hexdigest()[:32]
+        shown = report.mismatches[:20]
+        notify(
+            recipients=import_string(settings.LEDGER_ALERT_SELECTOR)(),
+            kind="ledger.mismatch",
+            subject=_("The publication ledger does not verify: %(count)d mismatches")
+            % {"count": report.mismatch_count},
+            body="\n".join(
+                [
+                    _(
+                        "The nightly check recomputed %(entries)d entries and compared %(records)d records with "
+                        "their latest entries. What does not match:"
+                    )
+                    % {"entries": report.entries_checked, "records": report.records_checked},
+                    *(str(mismatch) for mismatch in shown),
+                    *(
+                        [_("… and %(count)d more.") % {"count": report.mismatch_count - len(shown)}]
+                        if report.mismatch_count > len(shown)
+                        else []
+                    ),
+                ]
+            ),
+            link="/ledger/",
+            dedupe_key=f"ledger-mismatch-{digest}",
+            email=True,
+        )
+    return {"check": check.pk, "ok": report.ok, "entries": report.entries_checked, "mismatches": report.mismatch_count}

@@ -5,6 +5,7 @@ from . import views
 app_name = "core"
 
 urlpatterns = [
+    path("ledger/", views.ledger, name="ledger"),
     path("staff/audit/", views.audit_list, name="audit_list"),
     path("staff/audit/<int:pk>/", views.audit_detail, name="audit_detail"),
     path("staff/notifications/", views.notification_list, name="notifications"),

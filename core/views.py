@@ -12,7 +12,10 @@ from .access import scope_for
 from .choices import Action
 from .forms import AuditFilterForm, CalendarImportForm
 from .health import check_broker, check_database
-from .models import AuditEvent, CalendarDay, Notification, PublicityRule
+from .ledger import current_head
+from .ledger.forms import RecordLookupForm, record_type_choices
+from .ledger.lookup import check_record
+from .models import AuditEvent, CalendarDay, LedgerCheck, Notification, PublicityRule
 from .pagination import keyset_page
 from .services import calendar_days_import, notification_mark_read, parse_calendar_days, publicity_rule_update
 
@@ -137,3 +140,24 @@ def _int(value) -> int:
         return int(value)
     except (TypeError, ValueError):
         return 0
+
+
+@require_GET
+def ledger(request):
+    """The publication ledger in public: its head, how to recompute it, and a check of one record."""
+    asked = "record_type" in request.GET or "record_id" in request.GET
+    form = RecordLookupForm(request.GET if asked else None)
+    check = None
+    if asked and form.is_valid():
+        check = check_record(form.cleaned_data["record_type"], form.cleaned_data["record_id"], principal=request.user)
+    return render(
+        request,
+        "core/ledger.html",
+        {
+            "head": current_head(),
+            "last_check": LedgerCheck.objects.only("finished_at", "ok", "entries_checked").first(),
+            "form": form,
+            "check": check,
+            "record_type_label": dict(record_type_choices()).get(check.record_type) if check else "",
+        },
+    )

@@ -12,6 +12,24 @@ def administrators():
     )
 
 
+def ledger_alert_recipients():
+    """Who hears that the publication ledger does not verify: administrators and the supervisors of the
+    top-level organizations (city level), whose jurisdiction is every record in the ledger."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(role_assignments__role=Role.ADMINISTRATOR)
+            | Q(
+                role_assignments__role=Role.SUPERVISOR,
+                role_assignments__organization__depth=1,
+                role_assignments__organization__is_active=True,
+            )
+        )
+        .distinct()
+    )
+
+
 def supervisors_over(organization: Organization):
     """Active supervisors whose jurisdiction contains `organization`."""
     ancestor_paths = [organization.path[: i * Organization.steplen] for i in range(1, organization.depth + 1)]

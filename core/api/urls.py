@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .views import LedgerEntriesView, LedgerHeadView, LedgerRecordView
+
+urlpatterns = [
+    path("ledger/", LedgerHeadView.as_view(), name="ledger-head"),
+    path("ledger/entries/", LedgerEntriesView.as_view(), name="ledger-entries"),
+    path("ledger/records/<str:record_type>/<int:record_id>/", LedgerRecordView.as_view(), name="ledger-record"),
+]

@@ -15,6 +15,18 @@ class Action(models.TextChoices):
     REPAIR = "repair", _("Credit repair")
 
 
+class PlainInsertJSONField(models.JSONField):
+    """A JSONField that keeps bulk inserts on PostgreSQL to plain VALUES.
+
+    Django 5.2 bulk-inserts through UNNEST of array literals, and psycopg escapes every quote of the
+    JSON text in Python to build them: that doubled the cost of a 200-record batch. A field that
+    defines get_placeholder opts the insert out of UNNEST.
+    """
+
+    def get_placeholder(self, value, compiler, connection):
+        return "%s"
+
+
 class Batch(models.Model):
     batch_id = models.UUIDField(_("batch id"), default=uuid.uuid4, unique=True, editable=False)
     # Null when the answer was "lost" (ERROR_AFTER_APPLY): the key stays free for the sender's retry.
@@ -36,7 +48,10 @@ class Batch(models.Model):
 
 class ReceivedRecord(models.Model):
     receipt_id = models.UUIDField(_("receipt id"), default=uuid.uuid4, unique=True, editable=False)
-    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="records", verbose_name=_("batch"))
+    # No index: nothing looks entries up by batch, and every index costs on the hot insert path.
+    batch = models.ForeignKey(
+        Batch, on_delete=models.CASCADE, related_name="records", verbose_name=_("batch"), db_index=False
+    )
     record_type = models.CharField(_("record type"), max_length=100)
     record_id = models.CharField(_("record id"), max_length=100)
     # The record id as a number when it is one, so that listings follow numeric order.
@@ -44,8 +59,8 @@ class ReceivedRecord(models.Model):
     version = models.PositiveIntegerField(_("version"))
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     accepted = models.BooleanField(_("accepted"))
-    reasons = models.JSONField(_("reasons"), default=list, blank=True)
-    data = models.JSONField(_("data"), default=dict, blank=True)
+    reasons = PlainInsertJSONField(_("reasons"), default=list, blank=True)
+    data = PlainInsertJSONField(_("data"), default=dict, blank=True)
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
 
     class Meta:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from .models import Action, ReceivedRecord, sort_key_for
@@ -73,20 +73,21 @@ def counts_payload() -> dict:
 def latest_accepted_page(record_type: str, *, after: str = "", limit: int = MAX_LIST_LIMIT) -> dict:
     """A keyset page of records with an accepted entry, numeric ids in numeric order, other ids after them."""
     accepted = ReceivedRecord.objects.filter(record_type=record_type, accepted=True)
-    page_filter = accepted
-    if after:
-        after_key = sort_key_for(after)
+    after_key = sort_key_for(after) if after else None
+    record_ids: list[str] = []
+    # Two index-ordered reads rather than one OR: numeric ids first, then the others by text.
+    if not after or after_key is not None:
+        numeric = accepted.filter(record_sort_key__isnull=False)
         if after_key is not None:
-            page_filter = accepted.filter(Q(record_sort_key__gt=after_key) | Q(record_sort_key__isnull=True))
-        else:
-            page_filter = accepted.filter(record_sort_key__isnull=True, record_id__gt=after)
-    record_ids = list(
-        page_filter.order_by(F("record_sort_key").asc(nulls_last=True), "record_id")
-        .values_list("record_id", "record_sort_key")
-        .distinct()[:limit]
-    )
+            numeric = numeric.filter(record_sort_key__gt=after_key)
+        record_ids = _distinct_ids(numeric.order_by("record_sort_key", "record_id"), limit)
+    if len(record_ids) < limit:
+        others = accepted.filter(record_sort_key__isnull=True)
+        if after and after_key is None:
+            others = others.filter(record_id__gt=after)
+        record_ids += _distinct_ids(others.order_by("record_id"), limit - len(record_ids))
     latest: dict[str, dict] = {}
-    entries = accepted.filter(record_id__in=[record_id for record_id, _key in record_ids]).values_list(
+    entries = accepted.filter(record_id__in=record_ids).values_list(
         "id", "record_id", "version", "action", "receipt_id"
     )
     for entry_id, record_id, version, action, receipt_id in entries:
@@ -100,10 +101,17 @@ def latest_accepted_page(record_type: str, *, after: str = "", limit: int = MAX_
             "action": latest[record_id]["action"],
             "receipt_id": latest[record_id]["receipt_id"],
         }
-        for record_id, _key in record_ids
+        for record_id in record_ids
     ]
-    next_after = record_ids[-1][0] if len(record_ids) == limit else None
+    next_after = record_ids[-1] if len(record_ids) == limit else None
     return {"results": results, "next_after": next_after}
+
+
+def _distinct_ids(ordered_entries, limit: int) -> list[str]:
+    """The first `limit` distinct record ids. The sort key is selected too: DISTINCT needs the ordering
+    columns, and it is a function of the id, so it adds no rows."""
+    rows = ordered_entries.values_list("record_id", "record_sort_key").distinct()[:limit]
+    return [record_id for record_id, _sort_key in rows]
 
 
 def newest_entries(

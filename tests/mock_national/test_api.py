@@ -278,3 +278,14 @@ def test_the_records_listing_pages_by_numeric_record_id_with_the_latest_entry(cl
 def test_the_records_listing_needs_a_type_and_a_sane_limit(client):
     assert signed_get(client, "records").status_code == 400
     assert signed_get(client, "records", {"record_type": PENALTY, "limit": "5000"}).status_code == 400
+
+
+def test_record_ids_that_are_not_canonical_numbers_are_listed_after_the_numbers_by_text(client):
+    post_records(client, [record("B-2"), record("007"), record("A-1"), record("5")])
+
+    first = signed_get(client, "records", {"record_type": PENALTY, "limit": 2}).json()
+    rest = signed_get(client, "records", {"record_type": PENALTY, "limit": 2, "after": first["next_after"]}).json()
+
+    assert [r["record_id"] for r in first["results"] + rest["results"]] == ["5", "007", "A-1", "B-2"]
+    last = signed_get(client, "records", {"record_type": PENALTY, "after": "B-2"}).json()
+    assert last == {"results": [], "next_after": None}

@@ -276,6 +276,9 @@ LEDGER_ALERT_SELECTOR = "organizations.selectors.ledger_alert_recipients"
 # The national push (sharing/): batch size, attempts before an entry is dead-lettered, back-off.
 SHARING = {
     "BATCH_SIZE": env.int("SHARING_BATCH_SIZE", default=200),
+    # Requests kept in flight by one drain (threads): the national side works on one batch while
+    # this side settles the answer to another.
+    "CONCURRENCY": env.int("SHARING_CONCURRENCY", default=2),
     "MAX_ATTEMPTS": env.int("SHARING_MAX_ATTEMPTS", default=8),
     "BACKOFF_BASE_SECONDS": env.float("SHARING_BACKOFF_BASE_SECONDS", default=5.0),
     "BACKOFF_CAP_SECONDS": env.float("SHARING_BACKOFF_CAP_SECONDS", default=60 * 60.0),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import random
+import threading
 import time
 import uuid
 from collections import defaultdict
@@ -21,13 +22,13 @@ import requests
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_log_many
-from core.bulk import update_records
+from core.bulk import insert_records, update_records
 from core.services import notify
 
 from ..choices import AttemptOutcome, OutboxStatus
@@ -112,12 +113,46 @@ class DrainReport:
             self.outcomes[outcome] += count
 
 
-def push_pending(*, budget_seconds: float = 240, batch_size: int | None = None, platform=None) -> DrainReport:
-    """Send batches until nothing is due or the time budget is spent. Several workers may run this
-    at once: each claims different rows (SKIP LOCKED)."""
+def push_pending(
+    *, budget_seconds: float = 240, batch_size: int | None = None, platform=None, concurrency: int | None = None
+) -> DrainReport:
+    """Send batches until nothing is due or the time budget is spent.
+
+    `concurrency` requests are kept in flight (threads, each with its own database connection):
+    while the national side works on one batch, this side settles another. Several workers may
+    run this at once as well: each claim takes different rows (SKIP LOCKED).
+    """
     platform = platform or NationalPlatform()
-    report = DrainReport()
     deadline = time.monotonic() + budget_seconds
+    concurrency = concurrency or options()["CONCURRENCY"]
+    if concurrency <= 1 or connection.vendor != "postgresql":  # SQLite has one writer at a time anyway
+        return _drain(deadline, batch_size, platform)
+    reports: list[DrainReport] = []
+    failures: list[BaseException] = []
+
+    def drain() -> None:
+        try:
+            reports.append(_drain(deadline, batch_size, platform))
+        except BaseException as error:  # re-raised below, in the task's thread
+            failures.append(error)
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    threads = [threading.Thread(target=drain, name=f"push-{n}") for n in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+    total = DrainReport()
+    for report in reports:
+        total.add(report)
+    return total
+
+
+def _drain(deadline: float, batch_size: int | None, platform) -> DrainReport:
+    report = DrainReport()
     while time.monotonic() < deadline:
         batch = push_batch(batch_size=batch_size, platform=platform)
         if batch is None:
@@ -131,14 +166,17 @@ def claim_batch(*, size: int) -> tuple[uuid.UUID, list[OutboxEntry]]:
     token = uuid.uuid4()
     now = timezone.now()
     with transaction.atomic():
-        due = OutboxEntry.objects.select_for_update(skip_locked=True).order_by("id")
+        # Each query walks its partial index in order and stops at `size` rows, however long the queue.
+        locked = OutboxEntry.objects.select_for_update(skip_locked=True)
         expired = list(
-            due.filter(status=OutboxStatus.IN_FLIGHT, lease_expires_at__lt=now).values_list("pk", flat=True)[:size]
+            locked.filter(status=OutboxStatus.IN_FLIGHT, lease_expires_at__lt=now)
+            .order_by("lease_expires_at")
+            .values_list("pk", flat=True)[:size]
         )
         fresh = list(
-            due.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now).values_list("pk", flat=True)[
-                : size - len(expired)
-            ]
+            locked.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "id")
+            .values_list("pk", flat=True)[: size - len(expired)]
         )
         ids = expired + fresh
         if not ids:
@@ -259,7 +297,7 @@ def _settle_results(token, entries: list[OutboxEntry], answer: Answer, attempt: 
             attempts.append(_attempt_row(entry, attempt, outcome, 200, detail))
             report.outcomes[outcome] += 1
         update_records(OutboxEntry, settled, RESULT_FIELDS)
-        DeliveryAttempt.objects.bulk_create(attempts)
+        insert_records(DeliveryAttempt, attempts)
         if rejected:
             _notify_rejections(rejected, attempt.batch_key)
     if unanswered:  # the answer left some of our records out: a transport problem, try them again
@@ -312,9 +350,7 @@ def settle_failure(
                 entry.next_attempt_at = now + timedelta(seconds=backoff_seconds(entry.attempts))
                 report.retried += 1
         update_records(OutboxEntry, ours, RESULT_FIELDS)
-        DeliveryAttempt.objects.bulk_create(
-            [_attempt_row(entry, attempt, outcome, http_status, detail) for entry in ours]
-        )
+        insert_records(DeliveryAttempt, [_attempt_row(entry, attempt, outcome, http_status, detail) for entry in ours])
         if dead:
             _notify_dead_letters(dead, attempt.batch_key)
     report.outcomes[outcome] += len(ours)

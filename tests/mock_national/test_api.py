@@ -8,7 +8,7 @@ import pytest
 from mock_national import intake
 from mock_national.models import Batch, ReceivedRecord
 
-from .helpers import LICENSE, PENALTY, encode, post_records, record, sign, signed_get
+from .helpers import LICENSE, PENALTY, encode, penalty_data, post_records, record, sign, signed_get
 
 pytestmark = pytest.mark.django_db
 
@@ -289,3 +289,15 @@ def test_record_ids_that_are_not_canonical_numbers_are_listed_after_the_numbers_
     assert [r["record_id"] for r in first["results"] + rest["results"]] == ["5", "007", "A-1", "B-2"]
     last = signed_get(client, "records", {"record_type": PENALTY, "after": "B-2"}).json()
     assert last == {"results": [], "next_after": None}
+
+
+def test_a_full_batch_larger_than_djangos_upload_limit_is_received(client, settings):
+    long_facts = "当事人销售不合格产品。" * 300
+    records = [record(i, data=penalty_data(CF_SY=long_facts)) for i in range(1000)]
+    body = encode(records)
+    assert len(body) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+    response = post_records(client, body=body)
+
+    assert response.status_code == 200
+    assert ReceivedRecord.objects.filter(accepted=True).count() == 1000

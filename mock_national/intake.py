@@ -25,6 +25,7 @@ ACTIONS = frozenset(Action.values)
 MAX_IDEMPOTENCY_KEY = 200
 MAX_RECORD_TYPE = ReceivedRecord._meta.get_field("record_type").max_length
 MAX_RECORD_ID = ReceivedRecord._meta.get_field("record_id").max_length
+MAX_ACTION = ReceivedRecord._meta.get_field("action").max_length
 SIMULATED_REJECTION = {"field": "", "message": "模拟拒收（REJECT_RATE）"}
 # A record raced in by a concurrent batch makes the insert fail; the next attempt sees it as a duplicate.
 ATTEMPTS = 3
@@ -90,7 +91,8 @@ def _parse_record(index: int, item: object) -> IncomingRecord:
         raise BadRequest(f"{where}.record_id 缺失或无效（非空字符串，最长 {MAX_RECORD_ID}）")
     if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version < 2**31:
         raise BadRequest(f"{where}.version 缺失或无效（正整数）")
-    if action not in ACTIONS:
+    # A missing action makes the batch malformed; an unknown one only gets its record rejected.
+    if not isinstance(action, str) or not action or len(action) > MAX_ACTION:
         raise BadRequest(f"{where}.action 缺失或无效（publish、correct、withdraw 或 repair）")
     return IncomingRecord(record_type, record_id, version, action, item.get("data"))
 
@@ -157,7 +159,8 @@ def _apply(
         if receipt:
             results.append({**record.echo(), "status": "accepted", "receipt_id": receipt, "duplicate": True})
             continue
-        reasons = record_problems(record.record_type, record.data, today=today)
+        reasons = [] if record.action in ACTIONS else [_unknown_action(record.action)]
+        reasons += record_problems(record.record_type, record.data, today=today)
         if simulated_rejection(record.key, reject_rate):
             reasons.append(dict(SIMULATED_REJECTION))
         receipt_id = uuid.uuid4()
@@ -187,6 +190,10 @@ def _apply(
     body = _json({"batch_id": str(batch.batch_id), "received_at": now.isoformat(), "results": results})
     Batch.objects.filter(pk=batch.pk).update(response_body=body)
     return Answer(200, body)
+
+
+def _unknown_action(action: str) -> dict[str, str]:
+    return {"field": "action", "message": f"不支持的操作类型 {action}（应为 publish、correct、withdraw 或 repair）"}
 
 
 def _accepted_receipts(records: list[IncomingRecord]) -> dict[RecordKey, str]:

@@ -57,7 +57,8 @@ class ReceivedRecord(models.Model):
     # The record id as a number when it is one, so that listings follow numeric order.
     record_sort_key = models.BigIntegerField(_("sort key"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"))
-    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    # Longer than any accepted action: an unknown one (e.g. end_publicity) is stored with its rejection.
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     accepted = models.BooleanField(_("accepted"))
     reasons = PlainInsertJSONField(_("reasons"), default=list, blank=True)
     data = PlainInsertJSONField(_("data"), default=dict, blank=True)

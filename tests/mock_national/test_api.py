@@ -86,9 +86,9 @@ def test_a_missing_idempotency_key_is_a_bad_request(client):
         encode([{"record_id": "1", "version": 1, "action": "publish", "data": {}}]),
         encode([{"record_type": PENALTY, "record_id": 1, "version": 1, "action": "publish", "data": {}}]),
         encode([{"record_type": PENALTY, "record_id": "1", "version": "1", "action": "publish", "data": {}}]),
-        encode([{"record_type": PENALTY, "record_id": "1", "version": 1, "action": "delete", "data": {}}]),
+        encode([{"record_type": PENALTY, "record_id": "1", "version": 1, "data": {}}]),
     ],
-    ids=["malformed", "no-records", "empty", "no-type", "numeric-id", "string-version", "unknown-action"],
+    ids=["malformed", "no-records", "empty", "no-type", "numeric-id", "string-version", "no-action"],
 )
 def test_malformed_batches_are_bad_requests(client, body):
     response = post_records(client, body=body)
@@ -96,6 +96,17 @@ def test_malformed_batches_are_bad_requests(client, body):
     assert response.status_code == 400
     assert response.json()["error"]
     assert not Batch.objects.exists()
+
+
+def test_an_unknown_action_rejects_only_its_record(client):
+    response = post_records(client, [record(1, action="end_publicity"), record(2)])
+
+    assert response.status_code == 200
+    first, second = response.json()["results"]
+    assert first["status"] == "rejected"
+    assert [reason["field"] for reason in first["reasons"]] == ["action"]
+    assert second["status"] == "accepted"
+    assert ReceivedRecord.objects.get(record_id="1").accepted is False
 
 
 def test_more_records_than_max_batch_is_a_bad_request(client, settings):

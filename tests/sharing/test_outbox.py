@@ -242,17 +242,20 @@ def test_two_pushers_at_once_never_send_the_same_entry_twice(department, nationa
 
 
 def test_under_errors_throttling_and_slow_answers_everything_is_delivered_in_the_end(department, national, settings):
-    settings.SHARING = {**settings.SHARING, "BATCH_SIZE": 10, "MAX_ATTEMPTS": 50}
-    faults(
-        settings, ERROR_RATE=0.3, THROTTLE_RATE=0.15, RETRY_AFTER_SECONDS=0, LATENCY_MS=30, ERROR_AFTER_APPLY_RATE=0.1
-    )
+    settings.SHARING = {**settings.SHARING, "BATCH_SIZE": 4, "MAX_ATTEMPTS": 50}
     records = [make_penalty(department) for _ in range(60)]
+    # A first 429 and a first 5xx for certain, so that the mix below is known to meet both.
+    faults(settings, THROTTLE_RATE=1.0, RETRY_AFTER_SECONDS=0)
+    services.push_batch(platform=national)
+    faults(settings, THROTTLE_RATE=0.0, ERROR_RATE=1.0)
+    services.push_batch(platform=national)
+    faults(settings, ERROR_RATE=0.3, THROTTLE_RATE=0.15, LATENCY_MS=30, ERROR_AFTER_APPLY_RATE=0.1)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline and OutboxEntry.objects.exclude(status=OutboxStatus.DELIVERED).exists():
         services.push_pending(budget_seconds=5, platform=national)
         time.sleep(0.05)
     assert set(OutboxEntry.objects.values_list("status", flat=True)) == {OutboxStatus.DELIVERED}
-    assert _accepted_upstream().count() == len(records)
+    assert _accepted_upstream().count() == len(records)  # nothing lost, nothing applied twice
     outcomes = set(DeliveryAttempt.objects.values_list("outcome", flat=True))
     assert {AttemptOutcome.SERVER_ERROR, AttemptOutcome.THROTTLED, AttemptOutcome.ACCEPTED} <= outcomes
 

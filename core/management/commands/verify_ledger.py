@@ -19,13 +19,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--max-report", type=int, default=1000, help="print at most this many mismatches (all are counted)"
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="PostgreSQL: processes checking in parallel on one snapshot (default: one per core; 1: none)",
+        )
 
-    def handle(self, *args, quiet: bool, max_report: int, **options):
-        if max_report < 0:
-            raise CommandError("--max-report cannot be negative.")
+    def handle(self, *args, quiet: bool, max_report: int, workers: int | None, **options):
+        if max_report < 0 or (workers is not None and workers < 1):
+            raise CommandError("--max-report cannot be negative and --workers must be at least 1.")
         verbosity = 0 if quiet else options.get("verbosity", 1)
         progress = (lambda phase, done: self.stderr.write(f"  {phase}: {done:,}")) if verbosity >= 2 else None
-        report = verify_ledger(max_report=max_report, progress=progress)
+        report = verify_ledger(max_report=max_report, workers=workers, progress=progress)
         for mismatch in report.mismatches:
             self.stdout.write(str(mismatch))
         hidden = report.mismatch_count - len(report.mismatches)
@@ -34,7 +40,7 @@ class Command(BaseCommand):
         if verbosity >= 1:
             summary = (
                 f"{report.entries_checked:,} entries and {report.records_checked:,} records checked in "
-                f"{report.seconds:.1f} s; head #{report.head_seq} {report.head_hash}"
+                f"{report.seconds:.1f} s by {report.workers} process(es); head #{report.head_seq} {report.head_hash}"
             )
             if report.ok:
                 self.stderr.write(self.style.SUCCESS(f"The ledger verifies: {summary}."))

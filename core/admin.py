@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEvent, CalendarDay, Notification
+from .models import AuditEvent, CalendarDay, LedgerCheck, LedgerEntry, LedgerHead, Notification
 
 
 @admin.register(AuditEvent)
@@ -40,3 +40,36 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["created_at", "recipient", "kind", "subject", "read_at"]
     list_filter = ["kind"]
     raw_id_fields = ["recipient"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The ledger is written only by publishing and read by everyone; the admin only looks."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyAdmin):
+    list_display = ["seq", "occurred_at", "record_type", "record_id", "version", "action", "hash"]
+    list_filter = ["record_type", "action"]
+    search_fields = ["=record_id", "=hash", "=document_hash"]
+    ordering = ["-seq"]
+    show_full_result_count = False
+
+
+@admin.register(LedgerHead)
+class LedgerHeadAdmin(ReadOnlyAdmin):
+    list_display = ["seq", "hash", "updated_at"]
+
+
+@admin.register(LedgerCheck)
+class LedgerCheckAdmin(ReadOnlyAdmin):
+    list_display = ["finished_at", "ok", "head_seq", "entries_checked", "records_checked", "mismatch_count"]
+    list_filter = ["ok"]

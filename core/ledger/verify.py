@@ -34,6 +34,7 @@ from dataclasses import asdict, dataclass, field
 from django.db import connections, router, transaction
 from django.db.models import Count, Exists, Max, Min, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core import publishing as registry
@@ -359,23 +360,38 @@ def _check_chain(findings: Findings, unit: Unit, settings: Settings) -> None:
     add = findings.add
     for seq, occurred_at, record_type, record_id, version, action, doc_hash, prev_hash, stored_hash in rows:
         if seq != expected_seq:
-            add(Mismatch("seq_gap", seq, record_type, record_id, f"expected #{expected_seq}"))
+            add(Mismatch("seq_gap", seq, record_type, record_id, gettext("expected #%(seq)d") % {"seq": expected_seq}))
         if prev_hash != previous_hash:
-            detail = f"prev_hash {prev_hash} is not the hash of the entry before it, {previous_hash}"
+            detail = gettext("prev_hash %(prev)s is not the hash of the entry before it, %(hash)s") % {
+                "prev": prev_hash,
+                "hash": previous_hash,
+            }
             add(Mismatch("broken_link", seq, record_type, record_id, detail))
         try:
             recomputed = fast_entry_hash(prev_hash, seq, occurred_at, record_type, record_id, version, action, doc_hash)
         except (TypeError, ValueError):  # e.g. a prev_hash that is not ASCII
             recomputed = None
         if recomputed != stored_hash:
-            add(Mismatch("entry_hash", seq, record_type, record_id, f"stored {stored_hash}, recomputed {recomputed}"))
+            add(
+                Mismatch(
+                    "entry_hash",
+                    seq,
+                    record_type,
+                    record_id,
+                    gettext("stored %(stored)s, recomputed %(recomputed)s")
+                    % {"stored": stored_hash, "recomputed": recomputed},
+                )
+            )
         previous_hash, expected_seq = stored_hash, seq + 1
         checked += 1
     findings.entries_checked = checked
     if expected_seq - 1 != unit.head_seq or previous_hash != unit.head_hash:
-        detail = (
-            f"the head names #{unit.head_seq} {unit.head_hash}; the chain ends at #{expected_seq - 1} {previous_hash}"
-        )
+        detail = gettext("the head names #%(head_seq)d %(head_hash)s; the chain ends at #%(seq)d %(hash)s") % {
+            "head_seq": unit.head_seq,
+            "head_hash": unit.head_hash,
+            "seq": expected_seq - 1,
+            "hash": previous_hash,
+        }
         add(Mismatch("head", unit.head_seq, detail=detail))
 
 
@@ -485,15 +501,24 @@ def compare_record(described, record, version: int, action: str, ledger_hash: st
     try:
         now_hash = document_hash(described.public_document(record))
     except Exception as exc:  # a record that cannot even be rendered is reported, not fatal
-        now_hash = f"unreadable: {exc!r}"
+        now_hash = gettext("unreadable: %(error)r") % {"error": exc}
     if now_hash != ledger_hash:
-        found.append(("document", f"ledger {ledger_hash}, record now {now_hash}"))
+        found.append(
+            ("document", gettext("ledger %(ledger)s, record now %(now)s") % {"ledger": ledger_hash, "now": now_hash})
+        )
     allowed = STATUS_AFTER.get(action)
     status = getattr(record, "status", None)
     if allowed is not None and status not in allowed:
-        found.append(("status", f"after “{action}” the record is “{status}”"))
+        found.append(
+            ("status", gettext("after “%(action)s” the record is “%(status)s”") % {"action": action, "status": status})
+        )
     if getattr(record, "version", version) != version:
-        found.append(("version", f"ledger v{version}, record v{record.version}"))
+        found.append(
+            (
+                "version",
+                gettext("ledger v%(ledger)s, record v%(record)s") % {"ledger": version, "record": record.version},
+            )
+        )
     return found
 
 
@@ -531,4 +556,6 @@ def _check_beyond_head(findings: Findings, using: str) -> None:
     head = current_head(using)
     beyond = LedgerEntry.objects.using(using).filter(seq__gt=head.seq).order_by("seq")
     for seq, record_type, record_id in beyond.values_list("seq", "record_type", "record_id").iterator():
-        findings.add(Mismatch("beyond_head", seq, record_type, record_id, f"the head is #{head.seq}"))
+        findings.add(
+            Mismatch("beyond_head", seq, record_type, record_id, gettext("the head is #%(seq)d") % {"seq": head.seq})
+        )

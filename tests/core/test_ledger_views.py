@@ -198,3 +198,16 @@ def test_anonymous_ledger_requests_are_throttled_like_other_anonymous_endpoints(
         assert codes == [200, 200, 429]
     finally:
         cache.clear()
+
+
+def test_the_admin_shows_the_ledger_read_only(client, public_penalty):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    entry = LedgerEntry.objects.get()
+    assert client.get(reverse("admin:core_ledgerentry_changelist")).status_code == 200
+    page = client.get(reverse("admin:core_ledgerentry_change", args=[entry.pk]))
+    assert page.status_code == 200 and entry.hash in page.content.decode()
+    assert client.post(reverse("admin:core_ledgerentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
+    assert client.get(reverse("admin:core_ledgercheck_changelist")).status_code == 200
+    assert LedgerEntry.objects.filter(pk=entry.pk).exists()

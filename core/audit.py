@@ -83,6 +83,60 @@ def audit_log_many(*, actor, action: str, targets: Iterable, changes=None, scope
     return len(targets)
 
 
+def audit_log_copied(
+    *, actor, action: str, model, column: str, value, after_id: int, exclude_ids=(), changes=None
+) -> int:
+    """Audit rows, written inside PostgreSQL, for the rows a COPY just added to `model`'s table: those
+    with `column = value` and an id above `after_id` (ids grow, so a batch's rows are exactly those
+    above the last batch's highest), minus `exclude_ids`. Returns the new highest id, for the next
+    batch. The target's text is the model's `audit_repr_sql` (its __str__ in SQL) and its scope the
+    organization path named by the queryset's `scope_path_field` ("authority__path")."""
+    from psycopg.types.json import Jsonb
+
+    context = request_context.current()
+    user = actor_user(actor)
+    connection = connections[router.db_for_write(AuditEvent)]
+    quote = connection.ops.quote_name
+    meta = model._meta
+    relation, path_attribute = model._default_manager.get_queryset().scope_path_field.split("__")
+    scope_field = meta.get_field(relation)
+    scope_model = scope_field.related_model
+    audit = AuditEvent._meta
+    fields = {f.attname: f for f in audit.concrete_fields}
+    constants = {
+        "occurred_at": timezone.now(),
+        "actor_id": user.pk if user else None,
+        "actor_repr": actor_label(actor)[:200],
+        "action": action,
+        "target_type_id": ContentType.objects.get_for_model(model).pk,
+        "before": jsonable((changes or {}).get("before")),
+        "after": jsonable((changes or {}).get("after")),
+        "request_id": context.request_id,
+        "ip_address": context.ip_address,
+    }
+    values = [
+        Jsonb(v) if v is not None and isinstance(fields[k], models.JSONField) else v for k, v in constants.items()
+    ]
+    selected = ", ".join(f"%s::{fields[name].db_type(connection)}" for name in constants)
+    columns = ", ".join(quote(fields[name].column) for name in [*constants, "target_id", "target_repr", "scope_path"])
+    # Identifiers come from model metadata; `audit_repr_sql` is code, not input.
+    sql = (
+        f"WITH added AS (SELECT t.{quote(meta.pk.column)} AS id, left({model.audit_repr_sql}, 300) AS repr, "  # noqa: S608
+        f"scope.{quote(scope_model._meta.get_field(path_attribute).column)} AS path "
+        f"FROM {quote(meta.db_table)} AS t JOIN {quote(scope_model._meta.db_table)} AS scope "
+        f"ON scope.{quote(scope_model._meta.pk.column)} = t.{quote(scope_field.column)} "
+        f"WHERE t.{quote(meta.get_field(column).column)} = %s AND t.{quote(meta.pk.column)} > %s "
+        f"AND NOT (t.{quote(meta.pk.column)} = ANY(%s::bigint[]))), "
+        f"written AS (INSERT INTO {quote(audit.db_table)} ({columns}) "
+        f"SELECT {selected}, added.id::text, added.repr, added.path FROM added) "
+        f"SELECT max(id) FROM added"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value, after_id, list(exclude_ids), *values])
+        (highest,) = cursor.fetchone()
+    return highest if highest is not None else after_id
+
+
 def _by_model(targets: list) -> dict[type, list]:
     groups: dict[type, list] = {}
     for target in targets:

@@ -3,6 +3,10 @@ of bulk_update's CASE chains. Other databases get Django's bulk_create / bulk_up
 
 from __future__ import annotations
 
+import functools
+import json
+from operator import itemgetter
+
 from django.db import connections, router
 
 BATCH_SIZE = 2000
@@ -89,3 +93,94 @@ def update_records(model, records: list, field_names: list[str]) -> None:
             f"FROM {staging} AS staged WHERE target.{pk_column} = staged.{pk_column}"
         )
         cursor.execute(f"DROP TABLE {staging}")
+
+
+def copy_encoded(model, attnames: list[str], data: bytes) -> None:
+    """COPY rows already encoded as COPY text (CopyEncoder) into the model's table; columns left out
+    (the id) take their database default."""
+    connection = connections[router.db_for_write(model)]
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(by_attname[name].column) for name in attnames)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy,
+    ):
+        copy.write(data)
+
+
+# --- COPY text ------------------------------------------------------------------------------------
+# Encoding rows in Python (for the generator's worker processes and the import's checking thread)
+# lets the thread or process that talks to PostgreSQL send ready bytes without formatting them.
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_NULL = "\\N"
+
+
+def _copy_str(value) -> str:
+    return _NULL if value is None else str(value).translate(_COPY_ESCAPES)
+
+
+def _copy_iso(value) -> str:
+    return _NULL if value is None else value.isoformat()
+
+
+def _copy_bool(value) -> str:
+    return _NULL if value is None else ("t" if value else "f")
+
+
+def _copy_decimal(value) -> str:
+    return _NULL if value is None else format(value, "f")
+
+
+@functools.lru_cache(maxsize=4096)
+def _copy_json_cached(value: tuple) -> str:
+    return json.dumps(list(value), ensure_ascii=False).translate(_COPY_ESCAPES)
+
+
+def _copy_json(value) -> str:
+    if isinstance(value, list) and all(type(v) is str for v in value):
+        return _copy_json_cached(tuple(value))
+    return json.dumps(value, ensure_ascii=False).translate(_COPY_ESCAPES)
+
+
+_CONVERTERS = {
+    "DateField": _copy_iso,
+    "DateTimeField": _copy_iso,
+    "BooleanField": _copy_bool,
+    "DecimalField": _copy_decimal,
+    "JSONField": _copy_json,
+}
+
+
+class CopyEncoder:
+    """Row dicts → PostgreSQL COPY text, converting only the columns that are not plain text.
+
+    Text columns (NOT NULL char/text) pass through as they are when no value holds a tab, newline,
+    carriage return or backslash — true of everything generated here, and checked row by row; a row
+    that fails the check is escaped value by value.
+    """
+
+    def __init__(self, fields):
+        self.attnames = [f.attname for f in fields]
+        self.values = itemgetter(*self.attnames)
+        text = [i for i, f in enumerate(fields) if f.get_internal_type() in ("CharField", "TextField") and not f.null]
+        self.text = text
+        self.text_values = itemgetter(*(self.attnames[i] for i in text))
+        self.converters = [
+            (i, _CONVERTERS.get(f.get_internal_type(), _copy_str)) for i, f in enumerate(fields) if i not in text
+        ]
+
+    def encode(self, rows) -> bytes:
+        return "".join(self.line(row) for row in rows).encode()
+
+    def line(self, row) -> str:
+        """One row (a dict by attname, e.g. a model instance's __dict__) as a COPY text line."""
+        out = list(self.values(row))
+        for i, convert in self.converters:
+            out[i] = convert(out[i])
+        probe = "".join(self.text_values(row))
+        if "\\" in probe or "\t" in probe or "\n" in probe or "\r" in probe:
+            for i in self.text:
+                out[i] = out[i].translate(_COPY_ESCAPES)
+        return "\t".join(out) + "\n"

@@ -75,6 +75,9 @@ class Disclosure(PublishableRecord, TimeStampedModel):
     def __str__(self):
         return f"{self.decision_number} · {self.subject_name}"
 
+    # __str__ in SQL, for the audit rows that set-based paths write inside PostgreSQL.
+    audit_repr_sql = "decision_number || ' · ' || subject_name"
+
     @property
     def masked_subject_id_number(self) -> str:
         return mask_id_number(self.subject_id_type, self.subject_id_number)

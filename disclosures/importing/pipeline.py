@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import Max
 from django.db.models.base import ModelState
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.audit import actor_label, audit_log_many
-from core.bulk import insert_records, update_records
+from core.audit import actor_label, audit_log_copied, audit_log_many
+from core.bulk import CopyEncoder, copy_encoded, insert_records, update_records
 from core.calendar import WorkingCalendar
 from core.choices import Action
 from core.identifiers import normalize_uscc
@@ -86,6 +87,7 @@ class RowCheck:
     fields: dict | None  # the record's field values when the row is valid
     errors: list[dict]
     record: object | None = None  # built by the checking thread when the import writes
+    copy_line: str = ""  # the record as a COPY text line (PostgreSQL), made by the checking thread too
 
     @property
     def key(self) -> tuple[int, str]:
@@ -141,6 +143,14 @@ class Importer:
         # The whole holiday table, loaded here because the checking thread may not query: records
         # are built (deadlines counted) there.
         self.calendar = _DeadlineMemo.load_everything() if write else None
+        # On PostgreSQL new records leave the checking thread as COPY text, so that the thread that
+        # talks to the database holds the GIL as little as possible; their audit rows are written
+        # inside PostgreSQL, batch by batch, from the ids above the last batch's highest.
+        self.encoder = None
+        if write and connection.vendor == "postgresql":
+            self.encoder = CopyEncoder([f for f in self.model._meta.concrete_fields if not f.primary_key])
+            self.audited_up_to = self.model.objects.aggregate(highest=Max("pk"))["highest"] or 0
+        self.stamp = timezone.now()
         self.report = Report()
         self.layout: Layout | None = None
 
@@ -197,6 +207,7 @@ class Importer:
                 with translation.override(language):
                     filled = ((number, cells) for number, cells in data_rows if not _is_blank(cells))
                     for batch in _batched(filled, BATCH_SIZE):
+                        self.stamp = timezone.now()
                         if not offer([self._check_row(number, cells) for number, cells in batch]):
                             return
             except BaseException as error:  # handed to the writing thread, which raises it
@@ -300,7 +311,19 @@ class Importer:
         for record in changed_records:
             record.updated_at = now
         note = {"import_job": self.job.pk, "file": self.job.original_name, "sha256": self.job.file_sha256}
-        if new_records:
+        if new_records and self.encoder is not None:
+            copy_encoded(self.model, self.encoder.attnames, "".join(c.copy_line for c in creates).encode())
+            self.audited_up_to = audit_log_copied(
+                actor=self.actor,
+                action=f"{self.model.record_type}.create",
+                model=self.model,
+                column="import_job",
+                value=self.job.pk,
+                after_id=self.audited_up_to,
+                exclude_ids=[record.pk for record in changed_records],
+                changes={"after": note},
+            )
+        elif new_records:
             insert_records(self.model, new_records)
             audit_log_many(
                 actor=self.actor,
@@ -332,6 +355,7 @@ class Importer:
         values[positions["import_job"]] = self.job.pk
         values[positions["created_by"]] = self.actor.pk
         values[positions["created_by_label"]] = self.actor_label
+        values[positions["created_at"]] = values[positions["updated_at"]] = self.stamp
         record = self.model.__new__(self.model)
         record._state = ModelState()
         record.__dict__.update(zip(self.attnames, values, strict=True))
@@ -372,6 +396,8 @@ class Importer:
         check = RowCheck(number, self._fields(cleaned), [])
         if self.write:
             check.record = self._record(check.fields)
+            if self.encoder is not None:
+                check.copy_line = self.encoder.line(check.record.__dict__)
         first = self.first_row_of.setdefault(check.key, number)
         if first != number:
             message = _("The same authority and decision number are already in row %(row)d of this file.") % {

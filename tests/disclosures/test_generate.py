@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
+from core.bulk import CopyEncoder
 from core.calendar import add_months
 from core.identifiers import is_valid_resident_id, is_valid_uscc, uscc_check_character
 from core.publication import PublicationStatus
@@ -19,7 +20,7 @@ from disclosures import services
 from disclosures.choices import IdType, SubjectKind
 from disclosures.management.commands import generate_disclosures as command
 from disclosures.models import LicenseDisclosure, PenaltyDisclosure
-from disclosures.synthetic import copying, vocabulary
+from disclosures.synthetic import vocabulary
 from disclosures.validation import validate
 from organizations.models import Organization
 
@@ -171,7 +172,7 @@ def test_any_organization_tree_works(world):
 
 def test_copy_encoder_escapes_what_copy_text_format_needs():
     fields = [f for f in PenaltyDisclosure._meta.concrete_fields if not f.primary_key]
-    encoder = copying.CopyEncoder(fields)
+    encoder = CopyEncoder(fields)
     row = {f.attname: "" if f.get_internal_type() in ("CharField", "TextField") else None for f in fields}
     row.update(
         version=1,

@@ -18,8 +18,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.bulk import CopyEncoder
 from disclosures.models import LicenseDisclosure, PenaltyDisclosure
-from disclosures.synthetic.copying import CopyEncoder, _copy_chunk, _worker_state
+from disclosures.synthetic.copying import _copy_chunk, _worker_state
 from disclosures.synthetic.generator import Generator, existing_number_counters, load_authorities
 
 # --- the command ----------------------------------------------------------------------------------

@@ -163,6 +163,7 @@ def test_the_dry_run_saves_nothing_and_the_confirmed_import_creates_audited_draf
     event = events.first()
     assert event.actor == world.user(OWN_ORG) and event.scope_path == world.department.path
     assert event.after["import_job"] == job.pk and event.request_id == f"import-job-{job.pk}"
+    assert event.target_repr == str(PenaltyDisclosure.objects.get(pk=event.target_id))  # as __str__ reads
 
 
 @pytest.mark.parametrize("headers", ["codes", "names"])

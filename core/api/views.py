@@ -45,8 +45,7 @@ _ENTRY_EXAMPLE = {
 
 
 class LedgerView(APIView):
-    permission_classes = [AllowAny]
-    pagination_class = None
+    permission_classes = [AllowAny]  # the default anonymous and per-client throttles still apply
 
 
 class LedgerHeadView(LedgerView):

@@ -322,6 +322,11 @@ _worker: dict = {}
 
 
 def _start_worker(settings: Settings, snapshot_id: str) -> None:
+    # Connection objects inherited through fork may still hold the parent's sockets (close_all() only
+    # reaches the connections of the parent's own context): never use or close them here; give
+    # this process fresh ones instead.
+    for alias in connections:
+        connections[alias] = connections.create_connection(alias)
     _worker.update(settings=settings, snapshot_id=snapshot_id)
     multiprocessing.util.Finalize(None, connections.close_all, exitpriority=10)
 

@@ -211,3 +211,13 @@ def test_the_admin_shows_the_ledger_read_only(client, public_penalty):
     assert client.post(reverse("admin:core_ledgerentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
     assert client.get(reverse("admin:core_ledgercheck_changelist")).status_code == 200
     assert LedgerEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_a_record_that_vanished_is_reported_not_hidden(api_client, client, public_penalty):
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM disclosures_penaltydisclosure WHERE id = %s", [public_penalty.pk])
+    url = reverse("api:ledger-record", args=[public_penalty.record_type, public_penalty.pk])
+    body = api_client.get(url).json()
+    assert body["verdict"] == "record_missing" and body["document"] is None and len(body["entries"]) == 1
+    page = lookup(client, public_penalty).content.decode()
+    assert "the record itself is missing" in page

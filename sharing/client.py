@@ -33,6 +33,14 @@ def _session() -> requests.Session:
     return session
 
 
+def close_session() -> None:
+    """Close this thread's keep-alive connections (the other side keeps a worker per open one)."""
+    session = getattr(_local, "session", None)
+    if session is not None:
+        session.close()
+        _local.session = None
+
+
 @dataclass(frozen=True)
 class Answer:
     status: int

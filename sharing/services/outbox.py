@@ -32,7 +32,7 @@ from core.bulk import insert_records, update_records
 from core.services import notify
 
 from ..choices import AttemptOutcome, OutboxStatus
-from ..client import Answer, NationalPlatform
+from ..client import Answer, NationalPlatform, close_session
 from ..models import DeliveryAttempt, OutboxEntry
 
 logger = logging.getLogger(__name__)
@@ -137,6 +137,7 @@ def push_pending(
             failures.append(error)
         finally:
             connections.close_all()  # this thread's own connections
+            close_session()
 
     threads = [threading.Thread(target=drain, name=f"push-{n}") for n in range(concurrency)]
     for thread in threads:

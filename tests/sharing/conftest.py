@@ -2,7 +2,7 @@
 
 import pytest
 
-from sharing.client import NationalPlatform
+from sharing.client import NationalPlatform, close_session
 
 
 @pytest.fixture
@@ -16,7 +16,8 @@ def national(live_server, settings):
         "READ_TIMEOUT_SECONDS": 5.0,
     }
     settings.MOCK_NATIONAL = {**settings.MOCK_NATIONAL, "RETRY_AFTER_SECONDS": 1}
-    return NationalPlatform()
+    yield NationalPlatform()
+    close_session()  # a kept-alive connection would keep a live-server thread, and its database session, open
 
 
 def faults(settings, **changes):

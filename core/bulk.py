@@ -178,7 +178,8 @@ class CopyEncoder:
         """One row (a dict by attname, e.g. a model instance's __dict__) as a COPY text line."""
         out = list(self.values(row))
         for i, convert in self.converters:
-            out[i] = convert(out[i])
+            value = out[i]
+            out[i] = _NULL if value is None else convert(value)  # most optional columns are empty
         probe = "".join(self.text_values(row))
         if "\\" in probe or "\t" in probe or "\n" in probe or "\r" in probe:
             for i in self.text:

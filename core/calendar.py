@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import chinese_calendar
 from django.utils.translation import gettext_lazy as _
@@ -212,6 +212,7 @@ def deadline_recomputers() -> dict[str, DeadlineRecomputer]:
     return dict(_recomputers)
 
 
+@lru_cache(maxsize=65_536)  # pure, and bulk paths ask for the same few decision dates
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """Same day `months` later, clamped to the month's end (31 Jan + 1 month = 28/29 Feb)."""
     import calendar as _stdlib_calendar

@@ -20,7 +20,7 @@ _SPACES = re.compile(r"\s+")
 def grams(text: str) -> str:
     """'西湖龙井' → '西 湖 龙 井 西湖 湖龙 龙井' (lower-cased, spaces removed, de-duplicated)."""
     compact = _SPACES.sub("", (text or "").lower())
-    tokens = list(dict.fromkeys([*compact, *(compact[i : i + 2] for i in range(len(compact) - 1))]))
+    tokens = list(dict.fromkeys([*compact, *map(str.__add__, compact, compact[1:])]))
     return " ".join(tokens)
 
 

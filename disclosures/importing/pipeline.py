@@ -29,6 +29,7 @@ from organizations.models import Organization
 from .. import national, services, validation
 from ..choices import ImportStatus
 from ..models import ImportJob
+from .existing import ExistingRecords
 from .reading import (
     BATCH_SIZE,
     DERIVED_FIELDS,
@@ -127,6 +128,7 @@ class Importer:
         # Loaded here: the checking thread must not open a database connection of its own.
         self.home_organization = self.directory.by_id.get(job.organization_id) or job.organization
         self.rules = services.load_publicity_rules()
+        self.existing = ExistingRecords(self.model)
         self.editable = services.EDITABLE_FIELDS[job.kind]
         self.editable_set = frozenset(self.editable)
         concrete = self.model._meta.concrete_fields
@@ -267,37 +269,8 @@ class Importer:
         self.report.updated += len(updates)
 
     def _existing(self, valid: list[RowCheck]) -> dict[tuple[int, str], tuple[int, str]]:
-        """(authority, decision number) → (id, status) of the records that are not withdrawn, in one query."""
-        if not valid:
-            return {}
-        keys = {check.key for check in valid}
-        if connection.vendor == "postgresql":
-            return self._existing_postgresql(keys)
-        rows = (
-            self.model.objects.filter(authority_id__in={k[0] for k in keys}, decision_number__in={k[1] for k in keys})
-            .exclude(status=PublicationStatus.WITHDRAWN)
-            .values_list("id", "authority_id", "decision_number", "status")
-        )
-        return {(a, n): (pk, status) for pk, a, n, status in rows if (a, n) in keys}
-
-    def _existing_postgresql(self, keys: set[tuple[int, str]]) -> dict[tuple[int, str], tuple[int, str]]:
-        # One index probe per (authority, decision number) pair, the pairs sent as two arrays: the
-        # ORM's IN lists cost ~20 ms of Python per 2,000 rows. LIMIT 1 keeps the lookup a probe of
-        # the partial unique index even when the table's statistics are stale (a table filling up
-        # inside this very transaction looks empty and would be scanned whole for every batch); the
-        # status is a literal so that the planner can match that index's WHERE status <> withdrawn.
-        authorities, numbers = zip(*keys, strict=True)
-        table = connection.ops.quote_name(self.model._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT found.id, found.authority_id, found.decision_number, found.status "  # noqa: S608
-                f"FROM unnest(%s::bigint[], %s::text[]) AS wanted(authority_id, decision_number) "
-                f"CROSS JOIN LATERAL (SELECT id, authority_id, decision_number, status FROM {table} AS record "
-                f"WHERE record.authority_id = wanted.authority_id AND record.decision_number = wanted.decision_number "
-                f"AND record.status <> '{PublicationStatus.WITHDRAWN.value}' LIMIT 1) AS found",
-                [list(authorities), list(numbers)],
-            )
-            return {(a, n): (pk, status) for pk, a, n, status in cursor.fetchall()}
+        """(authority, decision number) → (id, status) of the records that are not withdrawn."""
+        return self.existing.find({check.key for check in valid}) if valid else {}
 
     def _save(self, creates: list[RowCheck], updates: list[RowCheck]) -> None:
         if connection.vendor == "postgresql":

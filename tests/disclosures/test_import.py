@@ -250,7 +250,13 @@ def test_accept_valid_imports_the_valid_rows_and_reports_the_others(world, monke
 # --- re-uploading ----------------------------------------------------------------------------------
 
 
-def test_uploading_the_same_file_again_updates_the_drafts_instead_of_duplicating_them(world):
+@pytest.mark.parametrize("preload_limit", [200_000, 0], ids=["authority-loaded-once", "looked-up-per-batch"])
+def test_uploading_the_same_file_again_updates_the_drafts_instead_of_duplicating_them(
+    world, monkeypatch, preload_limit
+):
+    from disclosures.importing import existing
+
+    monkeypatch.setattr(existing, "PRELOAD_LIMIT", preload_limit)
     rows = [penalty_row(1), penalty_row(2)]
     first = confirm_and_run(check(make_job(world, csv_bytes(rows))))
     assert first.created_count == 2
@@ -264,6 +270,8 @@ def test_uploading_the_same_file_again_updates_the_drafts_instead_of_duplicating
     assert record.violation_facts == "更正后的违法事实" and record.import_job_id == second.pk
     assert record.created_by == world.user(OWN_ORG)
     assert AuditEvent.objects.filter(action="disclosures.penalty.update", after__import_job=second.pk).count() == 2
+    creations = AuditEvent.objects.filter(action="disclosures.penalty.create")
+    assert creations.count() == 2 and not creations.filter(after__import_job=second.pk).exists()
 
 
 def test_the_detail_page_says_when_the_same_file_was_uploaded_before(client, world):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import functools
 import re
 from dataclasses import dataclass
 
@@ -235,11 +236,21 @@ def parse_cell(spec: FieldSpec, raw) -> tuple[object, str | None]:
     return text, None
 
 
+@functools.cache
+def _choice_lookup(table: str) -> dict[str, str]:
+    """Label or code → code, for one choice table (the first of equal labels wins, as before)."""
+    lookup: dict[str, str] = {}
+    for value, label in WIRE_LABELS[table].items():
+        lookup.setdefault(label, value)
+        lookup.setdefault(value, value)
+    return lookup
+
+
 def _choice_value(table: str, text: str) -> tuple[str, str | None]:
+    found = _choice_lookup(table).get(text)
+    if found is not None:
+        return found, None
     labels = WIRE_LABELS[table]
-    for value, label in labels.items():
-        if text in (label, value):
-            return value, None
     if table == "id_type" and text in ("居民身份证", "身份证件"):
         return IdType.RESIDENT_ID, None
     allowed = "、".join(label for label in labels.values() if label)

@@ -77,8 +77,11 @@ class Errors(defaultdict):
             self[field].append(message)
 
 
-def validate(kind: str, data: dict, *, instance=None, check_unique: bool = True, today=None) -> tuple[dict, dict]:
-    data = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
+def validate(
+    kind: str, data: dict, *, instance=None, check_unique: bool = True, today=None, stripped: bool = False
+) -> tuple[dict, dict]:
+    """`stripped`: the caller's strings have no surrounding spaces already (the bulk import's cells)."""
+    data = dict(data) if stripped else {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
     errors = Errors()
     today = today or timezone.localdate()
     if kind == "license" and not data.get("decision_number") and data.get("license_number"):

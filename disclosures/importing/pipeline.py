@@ -348,6 +348,9 @@ class Importer:
             if raw is None or raw == "":
                 values[spec.attribute] = list(empty) if isinstance(empty, list) else empty
                 continue
+            if raw.__class__ is str and spec.kind == "text":  # most cells: what parse_cell would do, inline
+                values[spec.attribute] = raw.strip()
+                continue
             value, error = national.parse_cell(spec, raw)
             values[spec.attribute] = value
             if error:
@@ -357,7 +360,9 @@ class Importer:
             values[attribute] = organization
             if error:
                 errors.append(error)
-        cleaned, field_errors = validation.validate(self.kind, values, check_unique=False, today=self.today)
+        cleaned, field_errors = validation.validate(
+            self.kind, values, check_unique=False, today=self.today, stripped=True
+        )
         failed = {error["field"] for error in errors}
         for name, messages in field_errors.items():
             if name in failed:

@@ -20,7 +20,7 @@ from ..choices import ImportStatus
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 5000
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 ALLOWED_SUFFIXES = (".csv", ".xlsx")
 # Enough to show every distinct mistake of a systematically broken file without storing megabytes.

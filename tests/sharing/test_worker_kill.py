@@ -1,6 +1,7 @@
 """Chaos with real parts: a Celery worker on the real Redis broker is killed with SIGKILL in the middle
 of a batch and started again; every published record reaches the stand-in exactly once."""
 
+import datetime
 import os
 import signal
 import subprocess
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from mock_national.models import ReceivedRecord
 from sharing.choices import OutboxStatus
@@ -27,6 +29,7 @@ CELERY = [sys.executable, "-m", "celery", "-A", "hangzhou_integrity"]
 QUIET = ["--without-heartbeat", "--without-mingle", "--without-gossip"]
 RECORDS = 120
 BATCH = 20
+LEASE_SECONDS = 3
 
 
 def _start_worker(env) -> subprocess.Popen:
@@ -63,7 +66,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_applies_nothing_twice(live_
     from sharing.tasks import push_pending
 
     department = make_organization(parent=make_organization(name="杀进程市人民政府"), name="杀进程市市场监管局")
-    faults(settings, LATENCY_MS=500)  # each batch is in flight for half a second
+    faults(settings, LATENCY_MS=800)  # each batch is in flight for most of a second
     app.control.purge()  # tasks queued by earlier tests in this broker database
     published = [make_penalty(department).pk for _ in range(RECORDS)]
     app.control.purge()  # the pushes those publications scheduled: this test starts them itself
@@ -75,7 +78,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_applies_nothing_twice(live_
         "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
         "NATIONAL_PLATFORM_URL": f"{live_server.url}/mock-national/",
         "SHARING_BATCH_SIZE": str(BATCH),
-        "SHARING_LEASE_SECONDS": "3",
+        "SHARING_LEASE_SECONDS": str(LEASE_SECONDS),
         "SHARING_BACKOFF_BASE_SECONDS": "0.1",
         "SHARING_BACKOFF_CAP_SECONDS": "0.5",
     }
@@ -84,9 +87,12 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_applies_nothing_twice(live_
         push_pending.delay()
 
         def mid_batch():
+            # A batch claimed less than 0.3 s ago is still waiting for its (0.8 s) answer: a kill now
+            # lands in the middle of it, not between two batches.
+            just_claimed = timezone.now() + datetime.timedelta(seconds=LEASE_SECONDS - 0.3)
             delivered = OutboxEntry.objects.filter(status=OutboxStatus.DELIVERED).count()
-            in_flight = OutboxEntry.objects.filter(status=OutboxStatus.IN_FLIGHT).exists()
-            return delivered >= BATCH and in_flight
+            in_flight = OutboxEntry.objects.filter(status=OutboxStatus.IN_FLIGHT, lease_expires_at__gt=just_claimed)
+            return delivered >= BATCH and in_flight.exists()
 
         _wait_for(mid_batch, 60, "the worker to deliver a batch and start another")
         _kill(worker)
@@ -96,7 +102,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_applies_nothing_twice(live_
 
         worker = _start_worker(env)
         push_pending.delay()  # what the beat does every 30 s
-        time.sleep(3.5)  # the dead worker's lease runs out
+        time.sleep(LEASE_SECONDS + 0.5)  # the dead worker's lease runs out
         push_pending.delay()
         _wait_for(
             lambda: not OutboxEntry.objects.exclude(status=OutboxStatus.DELIVERED).exists(),

@@ -4,8 +4,11 @@ from django.views.decorators.http import require_GET
 
 from core.access import scope_for
 from core.choices import Action
+from core.ledger.chain import current_head
+from core.models import LedgerCheck
 from organizations.choices import OrganizationKind
 from organizations.models import Organization
+from sharing.selectors import push_summary
 
 
 @require_GET
@@ -26,6 +29,11 @@ def dashboard(request):
         "is_administrator": scope_for(user, Action.ADMINISTER).everything,
         "notifications": user.notifications.filter(read_at__isnull=True)[:5],
     }
+    if context["can_supervise"] or context["is_administrator"]:
+        # What supervisors watch: is the push to the national platform keeping up, does the ledger verify.
+        context["push"] = push_summary(user)
+        context["ledger_head"] = current_head()
+        context["ledger_check"] = LedgerCheck.objects.only("finished_at", "ok", "mismatch_count").first()
     return render(request, "portal/dashboard.html", context)
 
 

@@ -140,3 +140,26 @@ def test_page_query_counts_stay_flat(client, world, django_assert_max_num_querie
         assert client.get("/staff/audit/").status_code == 200
     with django_assert_max_num_queries(4):
         assert client.get("/").status_code == 200
+
+
+def test_supervisors_see_the_push_and_the_ledger_on_their_workspace(client, world, django_assert_max_num_queries):
+    from sharing.choices import OutboxStatus
+    from sharing.models import OutboxEntry
+    from tests.disclosures.factories import make_penalty
+
+    make_penalty(world.department)
+    make_penalty(world.department)
+    OutboxEntry.objects.filter(pk=OutboxEntry.objects.order_by("id").first().pk).update(status=OutboxStatus.FAILED)
+    client.force_login(world.user("own_org"))
+    staff_page = client.get(reverse("portal:workspace")).content.decode()
+    assert 'id="push-health"' not in staff_page and 'id="ledger-health"' not in staff_page
+    client.force_login(world.user("supervisor"))
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("portal:workspace"))
+    push, head = response.context["push"], response.context["ledger_head"]
+    assert (push.counts[OutboxStatus.PENDING], push.counts[OutboxStatus.FAILED]) == (1, 1)
+    assert push.lag is not None and head.seq == 2
+    page = response.content.decode()
+    assert 'id="push-health"' in page and head.hash[:10] in page
+    client.force_login(world.user("other_org"))
+    assert 'id="push-health"' not in client.get(reverse("portal:workspace")).content.decode()

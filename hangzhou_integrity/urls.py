@@ -1,4 +1,5 @@
 from csp.decorators import csp_update
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -19,8 +20,6 @@ urlpatterns = [
     path("", include("organizations.urls")),
     path("", include("disclosures.urls")),
     path("", include("sharing.urls")),
-    # The stand-in for the national platform: "the other side", reached by the pusher only over HTTP.
-    path("mock-national/", include("mock_national.urls")),
     path("healthz", healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -35,6 +34,10 @@ urlpatterns = [
         name="api-docs",
     ),
 ]
+
+if settings.MOCK_NATIONAL_ENABLED:
+    # The stand-in for the national platform: "the other side", reached by the pusher only over HTTP.
+    urlpatterns.append(path("mock-national/", include("mock_national.urls")))
 
 handler403 = "portal.views.error_403"
 handler404 = "portal.views.error_404"

@@ -288,6 +288,9 @@ SHARING = {
     # is claimed again; it must outlast one request's timeouts.
     "LEASE_SECONDS": env.int("SHARING_LEASE_SECONDS", default=120),
 }
+# The stand-in for the national platform is served under /mock-national/ for `make run`, tests and
+# trials; production turns it off (settings/production.py) and pushes to the real NATIONAL_PLATFORM_URL.
+MOCK_NATIONAL_ENABLED = env.bool("MOCK_NATIONAL_ENABLED", default=True)
 # The stand-in's fault injection (mock_national/): read on every request, so tests can change it.
 MOCK_NATIONAL = {
     "SECRET": NATIONAL_PLATFORM_SECRET,

@@ -20,3 +20,5 @@ TRUST_X_REAL_IP = env.bool("TRUST_X_REAL_IP", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+# No stand-in in production: what it received (unmasked national documents) must not be served.
+MOCK_NATIONAL_ENABLED = env.bool("MOCK_NATIONAL_ENABLED", default=False)

@@ -28,6 +28,7 @@ _ROW_FIELDS = (
     "version",
     "authority",
     "authority__name",
+    "authority_name",
 )
 
 
@@ -64,7 +65,7 @@ class NewPublicationsFeed(Feed):
             what = _("Administrative licence: %(category)s") % {"category": item.get_license_category_display()}
         return _("%(what)s. Decided by %(authority)s on %(date)s.") % {
             "what": what,
-            "authority": item.authority.name,
+            "authority": item.authority_display_name,
             "date": item.decided_on.isoformat(),
         }
 

@@ -59,6 +59,19 @@ class Disclosure(PublishableRecord, TimeStampedModel):
     data_source = models.ForeignKey(
         Organization, verbose_name=_("data source"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
+    # The deciding authority and the data source as they were named when the record was published:
+    # the decision was taken under that name, and what was published (the national push, the ledger's
+    # documents, the public pages) must not change when an organization is later renamed or re-coded.
+    authority_name = models.CharField(
+        _("deciding authority (as published)"), max_length=100, blank=True, editable=False
+    )
+    authority_uscc = models.CharField(
+        _("deciding authority's credit code (as published)"), max_length=18, blank=True, editable=False
+    )
+    data_source_name = models.CharField(_("data source (as published)"), max_length=100, blank=True, editable=False)
+    data_source_uscc = models.CharField(
+        _("data source's credit code (as published)"), max_length=18, blank=True, editable=False
+    )
     remarks = models.TextField(_("remarks"), blank=True)
     # Unigrams and bigrams of the subject name, space-separated: on PostgreSQL a GIN index over
     # array_to_tsvector() makes 1–4 character Chinese name searches fast (pg_trgm cannot: it needs 3).
@@ -74,6 +87,16 @@ class Disclosure(PublishableRecord, TimeStampedModel):
 
     def __str__(self):
         return f"{self.decision_number} · {self.subject_name}"
+
+    def snapshot_organizations(self) -> list[str]:
+        """Fix the organizations' names and codes as published now; returns the fields it set."""
+        self.authority_name, self.authority_uscc = self.authority.name, self.authority.uscc or ""
+        self.data_source_name, self.data_source_uscc = self.data_source.name, self.data_source.uscc or ""
+        return ["authority_name", "authority_uscc", "data_source_name", "data_source_uscc"]
+
+    @property
+    def authority_display_name(self) -> str:
+        return self.authority_name or self.authority.name
 
     # __str__ in SQL, for the audit rows that set-based paths write inside PostgreSQL.
     audit_repr_sql = "decision_number || ' · ' || subject_name"

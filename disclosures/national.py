@@ -150,11 +150,18 @@ def to_national(record, kind: str, *, mask: bool = False) -> dict[str, str]:
     return row
 
 
-def _wire_value(record, spec: FieldSpec, *, mask: bool) -> str:
+def organization_value(record, spec: FieldSpec) -> str:
+    """The name or credit code of the deciding authority or data source. Published records carry the
+    ones they were published under; drafts (and rows made without them, such as benchmark data)
+    read the organization as it is now."""
     if spec.kind == "org_name":
-        return getattr(record, spec.attribute).name
-    if spec.kind == "org_uscc":
-        return getattr(record, spec.attribute).uscc or ""
+        return getattr(record, f"{spec.attribute}_name", "") or getattr(record, spec.attribute).name
+    return getattr(record, f"{spec.attribute}_uscc", "") or getattr(record, spec.attribute).uscc or ""
+
+
+def _wire_value(record, spec: FieldSpec, *, mask: bool) -> str:
+    if spec.kind in ("org_name", "org_uscc"):
+        return organization_value(record, spec)
     value = getattr(record, spec.attribute)
     if value in (None, ""):
         return ""

@@ -151,7 +151,10 @@ def disclosure_publish(*, record, actor):
     record = type(record).objects.select_for_update().select_related("authority", "data_source").get(pk=record.pk)
     ensure_allowed(record, PublicationAction.PUBLISH)
     ensure_four_eyes(record, actor)
-    apply_transition(record, action=PublicationAction.PUBLISH, actor=actor, payload_builder=payload_of)
+    published_names = record.snapshot_organizations()
+    apply_transition(
+        record, action=PublicationAction.PUBLISH, actor=actor, payload_builder=payload_of, extra_fields=published_names
+    )
     return record
 
 
@@ -191,6 +194,7 @@ def disclosure_correct(*, record, data: dict, reason: str, actor):
         setattr(stored, name, value)
     apply_publicity(kind, stored)
     stored.subject_grams = grams(stored.subject_name)
+    published_names = stored.snapshot_organizations()  # a correction is published under today's names
     changed_before, changed_after = diff(before, snapshot(stored, EDITABLE_FIELDS[kind]))
     if not changed_after:
         raise ValidationError(_("Nothing was changed."), code="no_change")
@@ -203,7 +207,7 @@ def disclosure_correct(*, record, data: dict, reason: str, actor):
         actor=actor,
         reason=reason,
         payload_builder=payload_of,
-        extra_fields=[*fields, "publicity_ends_on", "publicity_min_ends_on", "subject_grams"],
+        extra_fields=[*fields, "publicity_ends_on", "publicity_min_ends_on", "subject_grams", *published_names],
     )
     return stored
 

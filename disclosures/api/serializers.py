@@ -56,7 +56,8 @@ class DisclosureSerializer(serializers.ModelSerializer):
         required=False,
         help_text=_("Organization that supplied the data; defaults to the deciding authority."),
     )
-    authority_name = serializers.CharField(source="authority.name", read_only=True)
+    # As published (the name the decision was published under); a draft shows the current name.
+    authority_name = serializers.CharField(source="authority_display_name", read_only=True)
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

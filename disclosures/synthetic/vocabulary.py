@@ -807,6 +807,11 @@ _COMMON_DEFAULTS = {
     "public_institution_number": "",
     "social_organization_number": "",
     "remarks": "",
+    # Benchmark rows keep no published names: documents read the organizations as they are.
+    "authority_name": "",
+    "authority_uscc": "",
+    "data_source_name": "",
+    "data_source_uscc": "",
     "created_by_id": None,
     "import_job_id": None,
     "published_by_id": None,

@@ -51,6 +51,7 @@ _ROW_FIELDS = (
     "corrected_at",
     "version",
     "authority",
+    "authority_name",
     "authority__name",
     "authority__short_name",
 )
@@ -238,13 +239,12 @@ def standard_fields(record, kind: str) -> list[StandardField]:
     rows = []
     for spec in national.SPECS[kind]:
         if spec.kind == "org_uscc":
-            organization = getattr(record, spec.attribute)
             label = (
                 _("Unified social credit code of the deciding authority")
                 if spec.attribute == "authority"
                 else _("Unified social credit code of the data source")
             )
-            rows.append(StandardField(spec.code, label, organization.uscc or ""))
+            rows.append(StandardField(spec.code, label, national.organization_value(record, spec)))
             continue
         label = capfirst(meta.get_field(spec.attribute).verbose_name)
         rows.append(StandardField(spec.code, label, _public_value(record, spec)))
@@ -258,7 +258,7 @@ def _public_value(record, spec: national.FieldSpec) -> str:
     if value in (None, "", []):
         return ""
     if spec.kind == "org_name":
-        return value.name
+        return national.organization_value(record, spec)
     if spec.kind == "choice":
         return str(getattr(record, f"get_{spec.attribute}_display")())
     if spec.kind == "choices":

@@ -275,3 +275,37 @@ def test_provisional_deadlines_are_recounted_when_holidays_arrive(world, monkeyp
     assert services.recompute_publish_deadlines([2027]) == 1
     record.refresh_from_db()
     assert not record.deadline_provisional and record.publish_deadline == D(2027, 1, 7)
+
+
+def test_a_renamed_authority_does_not_change_what_was_published(client, world):
+    from core.ledger import verify_ledger
+    from disclosures import national
+
+    record = factories.make_penalty(world.department)
+    old_name, old_code = world.department.name, world.department.uscc
+    _clerk, reviewer = factories.clerk_and_reviewer(world.department)
+    world.department.name = "甲区市场监督管理局（机构改革后）"
+    world.department.save(update_fields=["name"])
+    record = PenaltyDisclosure.objects.select_related("authority", "data_source").get(pk=record.pk)
+    document = national.to_national(record, "penalty")
+    assert (document["CF_CFJG"], document["CF_CFJGDM"], document["CF_SJLY"]) == (old_name, old_code, old_name)
+    assert verify_ledger().ok  # the published document is unchanged, so the ledger still matches
+    assert old_name in client.get(f"/disclosures/penalties/{record.pk}/").content.decode()
+    assert old_name in client.get("/disclosures/penalties/").content.decode()
+
+    corrected = services.disclosure_correct(
+        record=record, data={"penalty_content": "警告，罚款二千元整"}, reason="补全处罚内容", actor=reviewer
+    )
+    assert national.to_national(corrected, "penalty")["CF_CFJG"] == "甲区市场监督管理局（机构改革后）"
+    assert verify_ledger().ok
+
+
+def test_drafts_read_their_organizations_as_they_are_now(world):
+    from disclosures import national
+
+    draft = factories.make_penalty(world.department, published=False)
+    assert draft.authority_name == ""
+    world.department.name = "甲区新名称"
+    world.department.save(update_fields=["name"])
+    draft = PenaltyDisclosure.objects.select_related("authority", "data_source").get(pk=draft.pk)
+    assert national.to_national(draft, "penalty")["CF_CFJG"] == "甲区新名称"

@@ -227,6 +227,10 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 else:
     CELERY_BROKER_URL = "filesystem://"
+    # The folder must exist before anything is sent: `manage.py seed_demo` publishes (and schedules
+    # the national push) before `make run` has started a worker.
+    (CELERY_DATA_FOLDER / "queue").mkdir(parents=True, exist_ok=True)
+    (CELERY_DATA_FOLDER / "processed").mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_DATA_FOLDER / "queue"),
         "data_folder_out": str(CELERY_DATA_FOLDER / "queue"),

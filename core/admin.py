@@ -3,12 +3,8 @@ from django.contrib import admin
 from .models import AuditEvent, CalendarDay, LedgerCheck, LedgerEntry, LedgerHead, Notification
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["occurred_at", "actor_repr", "action", "target_repr", "ip_address", "request_id"]
-    list_filter = ["action"]
-    search_fields = ["actor_repr", "target_repr", "request_id", "target_id"]
-    show_full_result_count = False
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For what only services write (audit rows, the ledger, the outbox): the admin only looks."""
 
     def has_add_permission(self, request):
         return False
@@ -18,6 +14,14 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["occurred_at", "actor_repr", "action", "target_repr", "ip_address", "request_id"]
+    list_filter = ["action"]
+    search_fields = ["actor_repr", "target_repr", "request_id", "target_id"]
+    show_full_result_count = False
 
 
 @admin.register(CalendarDay)
@@ -40,19 +44,6 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["created_at", "recipient", "kind", "subject", "read_at"]
     list_filter = ["kind"]
     raw_id_fields = ["recipient"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """The ledger is written only by publishing and read by everyone; the admin only looks."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(LedgerEntry)

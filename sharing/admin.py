@@ -1,19 +1,8 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import DeliveryAttempt, OutboxEntry, Reconciliation
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """The outbox is changed by the pusher and the replay action only, never by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OutboxEntry)

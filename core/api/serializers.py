@@ -6,6 +6,19 @@ from core.ledger.forms import BIGINT_MAX
 from core.ledger.lookup import VERDICTS
 from core.models import LedgerEntry
 
+# An entry as the API gives it, in the order the chain's recipe lists its fields.
+ENTRY_FIELDS = (
+    "seq",
+    "occurred_at",
+    "record_type",
+    "record_id",
+    "version",
+    "action",
+    "document_hash",
+    "prev_hash",
+    "hash",
+)
+
 
 class LedgerHeadSerializer(serializers.Serializer):
     seq = serializers.IntegerField(help_text="Sequence number of the last entry (0: no entry yet).")
@@ -20,17 +33,7 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = LedgerEntry
-        fields = [
-            "seq",
-            "occurred_at",
-            "record_type",
-            "record_id",
-            "version",
-            "action",
-            "document_hash",
-            "prev_hash",
-            "hash",
-        ]
+        fields = list(ENTRY_FIELDS)
 
 
 class LedgerEntryPageSerializer(serializers.Serializer):

@@ -13,22 +13,11 @@ from core.ledger.lookup import check_record
 from core.models import LedgerEntry
 
 from .serializers import (
+    ENTRY_FIELDS,
     LedgerEntryPageQuerySerializer,
     LedgerEntryPageSerializer,
     LedgerHeadSerializer,
     RecordCheckSerializer,
-)
-
-ENTRY_FIELDS = (
-    "seq",
-    "occurred_at",
-    "record_type",
-    "record_id",
-    "version",
-    "action",
-    "document_hash",
-    "prev_hash",
-    "hash",
 )
 
 _ENTRY_EXAMPLE = {

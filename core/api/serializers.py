@@ -2,22 +2,10 @@
 
 from rest_framework import serializers
 
+from core.ledger.chain import ENTRY_FIELDS
 from core.ledger.forms import BIGINT_MAX
 from core.ledger.lookup import VERDICTS
 from core.models import LedgerEntry
-
-# An entry as the API gives it, in the order the chain's recipe lists its fields.
-ENTRY_FIELDS = (
-    "seq",
-    "occurred_at",
-    "record_type",
-    "record_id",
-    "version",
-    "action",
-    "document_hash",
-    "prev_hash",
-    "hash",
-)
 
 
 class LedgerHeadSerializer(serializers.Serializer):

@@ -8,12 +8,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.ledger import current_head, utc_timestamp
+from core.ledger.chain import ENTRY_FIELDS
 from core.ledger.forms import BIGINT_MAX
 from core.ledger.lookup import check_record
 from core.models import LedgerEntry
 
 from .serializers import (
-    ENTRY_FIELDS,
     LedgerEntryPageQuerySerializer,
     LedgerEntryPageSerializer,
     LedgerHeadSerializer,

@@ -31,6 +31,19 @@ class LedgerError(RuntimeError):
 
 # json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")) builds exactly this encoder
 # on every call; the verifier encodes a million documents, so it is built once.
+# An entry's stored fields, in the order the recipe lists them (the verifier and the API read these).
+ENTRY_FIELDS = (
+    "seq",
+    "occurred_at",
+    "record_type",
+    "record_id",
+    "version",
+    "action",
+    "document_hash",
+    "prev_hash",
+    "hash",
+)
+
 _CANONICAL_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 

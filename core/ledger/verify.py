@@ -41,7 +41,7 @@ from core import publishing as registry
 from core.models import LEDGER_GENESIS_HASH, LedgerEntry
 from core.publication import PublicationAction, PublicationStatus
 
-from .chain import current_head, document_hash, fast_entry_hash
+from .chain import ENTRY_FIELDS, current_head, document_hash, fast_entry_hash
 
 PROBLEMS = {
     "seq_gap": _("sequence gap"),
@@ -66,17 +66,6 @@ STATUS_AFTER = {
     PublicationAction.REPAIR: frozenset({PublicationStatus.REPAIRED}),
 }
 
-CHAIN_FIELDS = (
-    "seq",
-    "occurred_at",
-    "record_type",
-    "record_id",
-    "version",
-    "action",
-    "document_hash",
-    "prev_hash",
-    "hash",
-)
 PARALLEL_FROM = 50_000  # entries: below this, forking workers costs more than it saves
 UNITS_PER_WORKER = 4  # record ranges per worker: enough to even out uneven ranges
 RELATED_CACHE_LIMIT = 50_000  # shared related objects (organizations) kept between batches
@@ -358,7 +347,7 @@ def _check_chain(findings: Findings, unit: Unit, settings: Settings) -> None:
         LedgerEntry.objects.using(settings.using)
         .filter(seq__lte=unit.head_seq)
         .order_by("seq")
-        .values_list(*CHAIN_FIELDS)
+        .values_list(*ENTRY_FIELDS)
         .iterator(chunk_size=settings.chunk_size)
     )
     expected_seq, previous_hash, checked = 1, LEDGER_GENESIS_HASH, 0

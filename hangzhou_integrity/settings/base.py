@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "core",
     "organizations",
     "disclosures",
+    "dishonesty_records",
     "sharing",
     "mock_national",
     "portal",
@@ -252,6 +253,13 @@ CELERY_BEAT_SCHEDULE = {
     "disclosures-end-publicity": {"task": "disclosures.tasks.end_due_publicity", "schedule": 60 * 60},
     "disclosures-fail-stalled-imports": {"task": "disclosures.tasks.fail_stalled_imports", "schedule": 10 * 60},
     "disclosures-refresh-public-counts": {"task": "disclosures.tasks.refresh_public_counts", "schedule": 10 * 60},
+    "dishonesty-end-publicity": {"task": "dishonesty_records.tasks.end_due_publicity", "schedule": 60 * 60},
+    "dishonesty-escalate-overdue": {
+        "task": "dishonesty_records.tasks.escalate_overdue_obligations",
+        "schedule": 60 * 60,
+    },
+    "dishonesty-ready-for-ruling": {"task": "dishonesty_records.tasks.notify_ready_for_ruling", "schedule": 60 * 60},
+    "dishonesty-repair-overdue": {"task": "dishonesty_records.tasks.flag_overdue_repair_reviews", "schedule": 60 * 60},
     "warn-missing-holiday-calendar": {
         "task": "core.tasks.warn_missing_holiday_calendar",
         "schedule": 24 * 60 * 60,
@@ -291,6 +299,18 @@ SHARING = {
     # A claimed batch that was neither answered nor given back within this time (its worker died)
     # is claimed again; it must outlast one request's timeouts.
     "LEASE_SECONDS": env.int("SHARING_LEASE_SECONDS", default=120),
+}
+# Failure-of-integrity records (dishonesty_records/): the working days each step allows. Supervisors
+# may set other periods for one record when they confirm it; these are the defaults.
+DISHONESTY_RECORDS = {
+    "OBJECTION_WORKING_DAYS": env.int("DISHONESTY_OBJECTION_WORKING_DAYS", default=5),
+    "EXPLANATION_WORKING_DAYS": env.int("DISHONESTY_EXPLANATION_WORKING_DAYS", default=10),
+    "RECTIFICATION_WORKING_DAYS": env.int("DISHONESTY_RECTIFICATION_WORKING_DAYS", default=30),
+    # The national credit-repair model: review within 10 working days, result to the deciding unit within 3.
+    "REPAIR_REVIEW_WORKING_DAYS": 10,
+    "REPAIR_RESULT_SHARE_WORKING_DAYS": 3,
+    "EVIDENCE_MAX_BYTES": env.int("DISHONESTY_EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024),
+    "EVIDENCE_EXTENSIONS": ("pdf", "ofd", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "txt", "zip"),
 }
 # The stand-in for the national platform is served under /mock-national/ for `make run`, tests and
 # trials; production turns it off (settings/production.py) and pushes to the real NATIONAL_PLATFORM_URL.

@@ -1,0 +1,64 @@
+"""Every write to dishonesty records, their consequences and credit repair.
+
+Each function is `<entity>_<verb>(*, ..., actor)`: atomic, audited, notices after commit; it checks who
+may act (PermissionDenied) and refuses an illegal move with ValidationError(code="illegal_transition").
+"""
+
+from .consequences import (
+    obligation_accept,
+    obligation_return,
+    obligation_submit,
+    refresh_rectification_states,
+    sanction_impose,
+    sanction_lift,
+    sanction_record_outcome,
+)
+from .records import (
+    clean_proposal,
+    recompute_deadlines,
+    record_confirm,
+    record_correct,
+    record_dismiss,
+    record_object,
+    record_propose,
+    record_publish,
+    record_update,
+    record_waive_objection,
+    record_withdraw,
+)
+from .repair import repair_apply, repair_approve, repair_refusal, repair_reject
+from .sweeps import (
+    end_due_publicity,
+    escalate_overdue_obligations,
+    flag_overdue_repair_reviews,
+    notify_ready_for_ruling,
+)
+
+__all__ = [
+    "clean_proposal",
+    "end_due_publicity",
+    "escalate_overdue_obligations",
+    "flag_overdue_repair_reviews",
+    "notify_ready_for_ruling",
+    "obligation_accept",
+    "obligation_return",
+    "obligation_submit",
+    "recompute_deadlines",
+    "record_confirm",
+    "record_correct",
+    "record_dismiss",
+    "record_object",
+    "record_propose",
+    "record_publish",
+    "record_update",
+    "record_waive_objection",
+    "record_withdraw",
+    "refresh_rectification_states",
+    "repair_apply",
+    "repair_approve",
+    "repair_refusal",
+    "repair_reject",
+    "sanction_impose",
+    "sanction_lift",
+    "sanction_record_outcome",
+]

@@ -1,0 +1,145 @@
+"""What the record, consequence and repair services share: who may act, deadlines, evidence files."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import os
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from core.access import scope_for
+from core.audit import actor_label
+from core.calendar import Deadline, add_working_days
+from core.choices import Action
+from core.services import notify
+from organizations.choices import Role
+from organizations.selectors import supervisors_over, users_with_role
+
+from ..models import DishonestyRecord, Evidence
+
+
+def rules() -> dict:
+    return settings.DISHONESTY_RECORDS
+
+
+def deadline(start: datetime.date, working_days: int) -> Deadline:
+    return add_working_days(start, working_days)
+
+
+# --- who may act ----------------------------------------------------------------------------------
+
+
+def acts_for_subject(actor, record: DishonestyRecord) -> bool:
+    """Staff and reviewers of the body the record is about answer for it: object, explain, rectify, apply."""
+    path = record.subject_organization.path
+    return scope_for(actor, Action.CHANGE).covers(path) or scope_for(actor, Action.REVIEW).covers(path)
+
+
+def supervises(actor, record: DishonestyRecord) -> bool:
+    return scope_for(actor, Action.SUPERVISE).covers(record.subject_organization.path)
+
+
+def require_subject_side(actor, record: DishonestyRecord) -> None:
+    if not acts_for_subject(actor, record):
+        raise PermissionDenied(_("Only the staff of the organization this record is about may do this."))
+
+
+def require_supervisor(actor, record: DishonestyRecord) -> None:
+    if not supervises(actor, record):
+        raise PermissionDenied(_("Only a supervisor whose jurisdiction covers this organization may do this."))
+
+
+def require_reason(reason: str, *, field: str = "reason", message: str | None = None) -> str:
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise ValidationError({field: [message or _("Give the reasons (at least four characters).")]})
+    return reason
+
+
+# --- notices --------------------------------------------------------------------------------------
+
+
+def subject_side_users(record: DishonestyRecord) -> list:
+    organization = record.subject_organization
+    return [*users_with_role(organization, Role.STAFF), *users_with_role(organization, Role.REVIEWER)]
+
+
+def notify_subject(record: DishonestyRecord, *, kind: str, subject: str, body: str = "", dedupe: str = "") -> None:
+    notify(
+        recipients=subject_side_users(record),
+        kind=kind,
+        subject=subject,
+        body=body,
+        link=record_link(record),
+        dedupe_key=dedupe,
+        email=True,
+    )
+
+
+def notify_supervisors(record: DishonestyRecord, *, kind: str, subject: str, body: str = "", dedupe: str = "") -> None:
+    notify(
+        recipients=supervisors_over(record.subject_organization),
+        kind=kind,
+        subject=subject,
+        body=body,
+        link=record_link(record),
+        dedupe_key=dedupe,
+        email=True,
+    )
+
+
+def record_link(record: DishonestyRecord) -> str:
+    return f"/staff/dishonesty-records/{record.pk}/"
+
+
+# --- evidence files -------------------------------------------------------------------------------
+
+
+def check_files(files, *, field: str = "files", required: bool = False) -> list:
+    """Field-level errors for files that are empty, too large or of a kind we do not keep; nothing saved."""
+    files = [f for f in (files or []) if f]
+    errors = []
+    if required and not files:
+        errors.append(_("Attach at least one file as evidence."))
+    limit = rules()["EVIDENCE_MAX_BYTES"]
+    allowed = rules()["EVIDENCE_EXTENSIONS"]
+    for upload in files:
+        extension = os.path.splitext(upload.name)[1].lower().lstrip(".")
+        if extension not in allowed:
+            errors.append(
+                _("%(name)s: files of this kind are not accepted (allowed: %(allowed)s).")
+                % {"name": upload.name, "allowed": ", ".join(allowed)}
+            )
+        elif upload.size == 0:
+            errors.append(_("%(name)s is empty.") % {"name": upload.name})
+        elif upload.size > limit:
+            errors.append(_("%(name)s is larger than %(mb)d MB.") % {"name": upload.name, "mb": limit // (1024 * 1024)})
+    if errors:
+        raise ValidationError({field: errors})
+    return files
+
+
+def attach_files(record, files, *, stage: str, actor, submission=None, repair_application=None) -> list[Evidence]:
+    stored = []
+    for upload in files:
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        evidence = Evidence(
+            record=record,
+            stage=stage,
+            submission=submission,
+            repair_application=repair_application,
+            original_name=os.path.basename(upload.name)[:200],
+            size=upload.size,
+            sha256=digest.hexdigest(),
+            uploaded_by_label=actor_label(actor)[:200],
+        )
+        evidence.file.save(upload.name, upload, save=False)
+        evidence.save()
+        stored.append(evidence)
+    return stored

@@ -11,6 +11,7 @@ from core.views import healthz
 api_v1 = [
     path("", include("organizations.api.urls")),
     path("", include("disclosures.api.urls")),
+    path("", include("dishonesty_records.api.urls")),
     path("", include("core.api.urls")),
 ]
 
@@ -19,6 +20,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("organizations.urls")),
     path("", include("disclosures.urls")),
+    path("", include("dishonesty_records.urls")),
     path("", include("sharing.urls")),
     path("healthz", healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

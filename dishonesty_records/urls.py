@@ -1,0 +1,3 @@
+app_name = "dishonesty_records"
+
+urlpatterns: list = []

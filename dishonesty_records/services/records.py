@@ -152,7 +152,7 @@ def record_propose(*, data: dict, actor, origin: str | None = None, origin_recor
     cleaned = clean_proposal(data)
     files = common.check_files(files)
     organization = cleaned["subject_organization"]
-    origin = origin or _origin_of(actor, organization)
+    origin = _origin_of(actor, organization, origin)
     today = timezone.localdate()
     objection = common.deadline(today, common.rules()["OBJECTION_WORKING_DAYS"])
     record = DishonestyRecord(
@@ -179,14 +179,26 @@ def record_propose(*, data: dict, actor, origin: str | None = None, origin_recor
     return record
 
 
-def _origin_of(actor, organization: Organization) -> str:
+def _origin_of(actor, organization: Organization, origin: str | None = None) -> str:
+    """How the proposal came about, and whether this actor may make it (PermissionDenied otherwise).
+
+    A breached pledge may propose on its own (actor None, called by the pledge sweep); a substantiated
+    complaint is proposed by a supervisor or a complaint intake officer over the body."""
+    system_origins = (Origin.BREACHED_PLEDGE, Origin.COMPLAINT)
     if actor is None:
+        if origin in system_origins:
+            return origin
         raise PermissionDenied(_("A record without a person proposing it must come from a pledge or a complaint."))
-    if scope_for(actor, Action.SUPERVISE).covers(organization.path):
-        return Origin.SUPERVISOR
-    if scope_for(actor, Action.CHANGE).covers(organization.path):
-        return Origin.STAFF
-    raise PermissionDenied(_("You may propose records only for your own organization or your jurisdiction."))
+    path = organization.path
+    if scope_for(actor, Action.SUPERVISE).covers(path):
+        derived = Origin.SUPERVISOR
+    elif scope_for(actor, Action.CHANGE).covers(path):
+        derived = Origin.STAFF
+    elif origin == Origin.COMPLAINT and scope_for(actor, Action.INTAKE).covers(path):
+        derived = Origin.COMPLAINT
+    else:
+        raise PermissionDenied(_("You may propose records only for your own organization or your jurisdiction."))
+    return origin if origin in system_origins else derived
 
 
 @transaction.atomic

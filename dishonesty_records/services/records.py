@@ -153,6 +153,10 @@ def record_propose(*, data: dict, actor, origin: str | None = None, origin_recor
     files = common.check_files(files)
     organization = cleaned["subject_organization"]
     origin = _origin_of(actor, organization, origin)
+    if actor is None and origin_record is None:
+        raise PermissionDenied(
+            _("A record without a person proposing it must name the pledge or complaint it comes from.")
+        )
     today = timezone.localdate()
     objection = common.deadline(today, common.rules()["OBJECTION_WORKING_DAYS"])
     record = DishonestyRecord(
@@ -207,7 +211,13 @@ def record_update(*, record: DishonestyRecord, data: dict, actor) -> DishonestyR
     record = locked(record)
     if record.stage not in (Stage.PROPOSED, Stage.OBJECTED):
         raise illegal(_("Only a proposal can be edited; a confirmed record is corrected after publication."))
-    _origin_of(actor, record.subject_organization)
+    amending_as = _origin_of(actor, record.subject_organization)
+    if record.origin != Origin.STAFF and amending_as != Origin.SUPERVISOR:
+        # The body's own staff amend what they proposed; what came from a supervisor, a pledge or a
+        # complaint is about them, so only a supervisor may change it before the ruling.
+        raise PermissionDenied(
+            _("Only a supervisor may amend a proposal made by a supervisor, a pledge or a complaint.")
+        )
     before = snapshot(record, PROPOSAL_FIELDS)
     merged = {**{name: getattr(record, name) for name in PROPOSAL_FIELDS}, **data}
     cleaned = clean_proposal(merged)

@@ -48,10 +48,8 @@ class DishonestyRecordQuerySet(PublicationQuerySet):
     def awaiting_ruling(self, today: datetime.date | None = None):
         """Ready for a supervisor: an objection was filed, waived, or its period is over."""
         today = today or timezone.localdate()
-        return self.filter(
-            Q(stage=Stage.OBJECTED)
-            | Q(stage=Stage.PROPOSED, objection_waived_at__isnull=False)
-            | Q(stage=Stage.PROPOSED, objection_deadline__lt=today)
+        return self.filter(stage__in=[Stage.PROPOSED, Stage.OBJECTED]).filter(
+            Q(stage=Stage.OBJECTED) | Q(objection_waived_at__isnull=False) | Q(objection_deadline__lt=today)
         )
 
     def standing(self):
@@ -146,9 +144,18 @@ class DishonestyRecord(PublishableRecord, TimeStampedModel):
             models.Index(fields=["-id"], condition=Q(status=PublicationStatus.PUBLISHED), name="dr_public_idx"),
             models.Index(fields=["subject_organization", "status", "-id"], name="dr_subject_org_idx"),
             models.Index(fields=["category", "-id"], name="dr_category_idx"),
-            models.Index(fields=["stage", "objection_deadline"], name="dr_stage_idx"),
+            # Proposals awaiting the objection period or a ruling, soonest first (queues, the ruling sweep).
+            models.Index(
+                fields=["objection_deadline", "id"],
+                condition=Q(stage__in=[Stage.PROPOSED, Stage.OBJECTED]),
+                name="dr_undecided_idx",
+            ),
             models.Index(fields=["status", "publicity_ends_on"], name="dr_publicity_idx"),
-            models.Index(fields=["rectification_state"], name="dr_rectification_idx"),
+            models.Index(
+                fields=["rectification_state", "-id"],
+                condition=Q(rectification_state__in=[RectificationState.IN_PROGRESS, RectificationState.OVERDUE]),
+                name="dr_open_rectification_idx",
+            ),
             models.Index(fields=["origin_record_type", "origin_record_id"], name="dr_origin_idx"),
         ]
         constraints = [
@@ -244,7 +251,15 @@ class Obligation(TimeStampedModel):
         verbose_name_plural = _("obligations")
         ordering = ["record_id", "id"]
         constraints = [models.UniqueConstraint(fields=["record", "kind"], name="obligation_one_per_kind")]
-        indexes = [models.Index(fields=["status", "due_on"], name="obligation_due_idx")]
+        # Only what is still owed or awaits review is looked up by date (queues, overview, overdue sweep);
+        # accepted obligations, the bulk over the years, stay out of the index.
+        indexes = [
+            models.Index(
+                fields=["due_on", "id"],
+                condition=Q(status__in=[ObligationStatus.OPEN, ObligationStatus.RETURNED, ObligationStatus.SUBMITTED]),
+                name="obligation_pending_due_idx",
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.record.reference}"

@@ -150,11 +150,14 @@ def queues_for(user, *, today: datetime.date | None = None) -> dict[str, object]
         ).order_by("id")[:50],
         "submissions_to_review": obligations.in_scope(user, Action.SUPERVISE)
         .filter(status=ObligationStatus.SUBMITTED)
-        .order_by("updated_at", "id")[:50],
+        .order_by("due_on", "id")[:50],
         "repairs_to_decide": repairs.in_scope(user, Action.SUPERVISE)
         .filter(status=RepairStatus.SUBMITTED)
         .order_by("review_due_on", "id")[:50],
     }
+
+
+COUNT_CAP = 1000
 
 
 def supervision_overview(user, *, today: datetime.date | None = None) -> dict[str, object]:
@@ -179,11 +182,10 @@ def supervision_overview(user, *, today: datetime.date | None = None) -> dict[st
         "overdue_rulings": records.awaiting_ruling(today)
         .filter(objection_deadline__lt=today)
         .order_by("objection_deadline", "id")[:100],
-        "rectification_counts": dict(
-            records.filter(stage=Stage.CONFIRMED)
-            .exclude(rectification_state=RectificationState.NONE)
-            .values_list("rectification_state")
-            .annotate(n=Count("id"))
-            .order_by()
-        ),
+        # Open rectifications by state, counted up to a cap: a number on a dashboard, not a full scan.
+        "rectification_counts": {
+            state: records.filter(rectification_state=state)[:COUNT_CAP].count()
+            for state in (RectificationState.IN_PROGRESS, RectificationState.OVERDUE)
+        },
+        "count_cap": COUNT_CAP,
     }

@@ -232,10 +232,13 @@ else:
     # the national push) before `make run` has started a worker.
     (CELERY_DATA_FOLDER / "queue").mkdir(parents=True, exist_ok=True)
     (CELERY_DATA_FOLDER / "processed").mkdir(parents=True, exist_ok=True)
+    # Exchange bindings: kombu's default is a "control" folder in the working directory.
+    (CELERY_DATA_FOLDER / "control").mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_DATA_FOLDER / "queue"),
         "data_folder_out": str(CELERY_DATA_FOLDER / "queue"),
         "processed_folder": str(CELERY_DATA_FOLDER / "processed"),
+        "control_folder": str(CELERY_DATA_FOLDER / "control"),
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True

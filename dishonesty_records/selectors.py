@@ -38,11 +38,17 @@ def _subject_filter(*, organization=None, civil_servant=None) -> Q:
     return Q(record__subject_kind=SubjectKind.ORGANIZATION, record__subject_organization=organization)
 
 
-def honours_eligibility(*, organization=None, civil_servant=None, today: datetime.date | None = None) -> Eligibility:
+def honours_eligibility(
+    *, organization=None, civil_servant=None, today: datetime.date | None = None, public: bool = False
+) -> Eligibility:
     """May this body (or person) receive honours and awards today? Computed, never typed in: barred while a
-    取消评优评先资格 sanction is in force, or while an explanation or rectification it owes is overdue."""
+    取消评优评先资格 sanction is in force, or while an explanation or rectification it owes is overdue.
+
+    `public=True` reasons only from records on public view, so a public page reveals nothing unpublished."""
     today = today or timezone.localdate()
     subject = _subject_filter(organization=organization, civil_servant=civil_servant)
+    if public:
+        subject &= Q(record__in=DishonestyRecord.objects.public())
     reasons = []
     sanctions = (
         Sanction.objects.in_force(today)
@@ -118,7 +124,7 @@ def integrity_summary(organization, *, today: datetime.date | None = None, publi
         organization=organization,
         open_records=open_records,
         active_sanctions=list(sanctions.select_related("record", "authority").order_by("-id")[:100]),
-        eligibility=honours_eligibility(organization=organization, today=today),
+        eligibility=honours_eligibility(organization=organization, today=today, public=public),
         category_counts=counts,
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from core.calendar import WorkingCalendar, add_months
 from core.choices import Action
 from core.models import PublicityRule
 from core.publication import PublicationAction
-from core.publishing import apply_transition, ensure_allowed
+from core.publishing import apply_transition, ensure_allowed, publishable
 from organizations.models import CivilServant, Organization
 
 from ..choices import (
@@ -167,6 +167,7 @@ def record_propose(*, data: dict, actor, origin: str | None = None, origin_recor
         created_by=actor_user(actor),
         created_by_label=actor_label(actor)[:200],
     )
+    origin_record = origin_record or _linked_record(data)
     if origin_record is not None:
         record.origin_record_type, record.origin_record_id = origin_record.record_type, origin_record.pk
     apply_subject_names(record)
@@ -181,6 +182,21 @@ def record_propose(*, data: dict, actor, origin: str | None = None, origin_recor
         dedupe=f"dishonesty-proposed-{record.pk}",
     )
     return record
+
+
+def _linked_record(data: dict):
+    """The published record (a penalty, a licence, later a pledge) a proposal names as its source, if any:
+    `origin_record_type` as registered in core.publishing and `origin_record_id`."""
+    record_type, record_id = data.get("origin_record_type") or "", data.get("origin_record_id")
+    if not record_type and record_id in (None, ""):
+        return None
+    try:
+        model = publishable(record_type).model
+        return model.objects.get(pk=int(record_id))
+    except LookupError:
+        raise ValidationError({"origin_record_type": [_("Unknown kind of record.")]}) from None
+    except (TypeError, ValueError, ObjectDoesNotExist):
+        raise ValidationError({"origin_record_id": [_("No such record.")]}) from None
 
 
 def _origin_of(actor, organization: Organization, origin: str | None = None) -> str:

@@ -16,6 +16,11 @@ class _Navigation:
         return self._user.is_authenticated and not scope_for(self._user, action).is_empty
 
     @cached_property
+    def view(self) -> bool:
+        """May read some organization's records (any role)."""
+        return self._can(Action.VIEW)
+
+    @cached_property
     def personnel(self) -> bool:
         return self._can(Action.PERSONNEL)
 

@@ -1,3 +1,5 @@
+from .views import actions, public, staff
+
 app_name = "dishonesty_records"
 
-urlpatterns: list = []
+urlpatterns = [*public.urlpatterns, *staff.urlpatterns, *actions.urlpatterns]

@@ -195,3 +195,18 @@ def supervision_overview(user, *, today: datetime.date | None = None) -> dict[st
         },
         "count_cap": COUNT_CAP,
     }
+
+
+def integrity_watch(user, *, today: datetime.date | None = None) -> dict[str, int]:
+    """The supervisor dashboard's numbers, each counted up to COUNT_CAP over indexed, partial sets."""
+    today = today or timezone.localdate()
+    records = DishonestyRecord.objects.in_scope(user, Action.SUPERVISE)
+    obligations = Obligation.objects.in_scope(user, Action.SUPERVISE)
+    repairs = RepairApplication.objects.in_scope(user, Action.SUPERVISE)
+    return {
+        "awaiting_ruling": records.awaiting_ruling(today)[:COUNT_CAP].count(),
+        "overdue_obligations": obligations.overdue(today)[:COUNT_CAP].count(),
+        "submissions_to_review": obligations.filter(status=ObligationStatus.SUBMITTED)[:COUNT_CAP].count(),
+        "repairs_to_decide": repairs.pending()[:COUNT_CAP].count(),
+        "count_cap": COUNT_CAP,
+    }

@@ -6,6 +6,7 @@ from core.access import scope_for
 from core.choices import Action
 from core.ledger.chain import current_head
 from core.models import LedgerCheck
+from dishonesty_records.selectors import integrity_watch
 from organizations.choices import OrganizationKind
 from organizations.models import Organization
 from sharing.selectors import push_summary
@@ -34,6 +35,8 @@ def dashboard(request):
         context["push"] = push_summary(user)
         context["ledger_head"] = current_head()
         context["ledger_check"] = LedgerCheck.objects.only("finished_at", "ok", "mismatch_count").first()
+    if context["can_supervise"]:
+        context["integrity"] = integrity_watch(user)
     return render(request, "portal/dashboard.html", context)
 
 

@@ -154,7 +154,7 @@ def test_supervisors_see_the_push_and_the_ledger_on_their_workspace(client, worl
     staff_page = client.get(reverse("portal:workspace")).content.decode()
     assert 'id="push-health"' not in staff_page and 'id="ledger-health"' not in staff_page
     client.force_login(world.user("supervisor"))
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(18):
         response = client.get(reverse("portal:workspace"))
     push, head = response.context["push"], response.context["ledger_head"]
     assert (push.counts[OutboxStatus.PENDING], push.counts[OutboxStatus.FAILED]) == (1, 1)
@@ -163,3 +163,31 @@ def test_supervisors_see_the_push_and_the_ledger_on_their_workspace(client, worl
     assert 'id="push-health"' in page and head.hash[:10] in page
     client.force_login(world.user("other_org"))
     assert 'id="push-health"' not in client.get(reverse("portal:workspace")).content.decode()
+
+
+def test_supervisors_see_what_waits_in_dishonesty_records(client, world):
+    import datetime
+
+    from django.utils import timezone
+
+    from dishonesty_records.models import Obligation
+    from tests.dishonesty_records.factories import make_record
+    from tests.factories import Role, user_with_role
+
+    staff, reviewer = world.user("own_org"), user_with_role(Role.REVIEWER, world.department)
+    supervisor = world.user("supervisor")
+    make_record(world.department, proposer=staff, subject_actor=reviewer, until="waived")
+    confirmed = make_record(
+        world.department, proposer=staff, subject_actor=reviewer, supervisor=supervisor, until="confirmed"
+    )
+    Obligation.objects.filter(record=confirmed).update(due_on=timezone.localdate() - datetime.timedelta(days=1))
+
+    client.force_login(supervisor)
+    response = client.get(reverse("portal:workspace"), HTTP_ACCEPT_LANGUAGE="en")
+    watch = response.context["integrity"]
+    assert (watch["awaiting_ruling"], watch["overdue_obligations"], watch["repairs_to_decide"]) == (1, 2, 0)
+    assert 'id="integrity-watch"' in response.content.decode()
+    client.force_login(staff)
+    assert 'id="integrity-watch"' not in client.get(reverse("portal:workspace")).content.decode()
+    client.force_login(world.user("other_org"))
+    assert "integrity" not in client.get(reverse("portal:workspace")).context

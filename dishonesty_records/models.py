@@ -220,7 +220,8 @@ class ObligationQuerySet(ScopedQuerySet):
     scope_path_field = "record__subject_organization__path"
 
     def open(self):
-        return self.filter(status__in=OPEN_OBLIGATION_STATUSES)
+        """Still owed: not handed in (or returned), and the record was not withdrawn as wrong."""
+        return self.filter(status__in=OPEN_OBLIGATION_STATUSES).exclude(record__status=PublicationStatus.WITHDRAWN)
 
     def overdue(self, today: datetime.date | None = None):
         return self.open().filter(due_on__lt=today or timezone.localdate())

@@ -146,9 +146,7 @@ def queues_for(user, *, today: datetime.date | None = None) -> dict[str, object]
         "awaiting_objection": subject_side.filter(
             stage=Stage.PROPOSED, objection_waived_at__isnull=True, objection_deadline__gte=today
         ).order_by("objection_deadline", "id")[:50],
-        "obligations_due": own_obligations.filter(
-            status__in=[ObligationStatus.OPEN, ObligationStatus.RETURNED]
-        ).order_by("due_on", "id")[:50],
+        "obligations_due": own_obligations.open().order_by("due_on", "id")[:50],
         # the supervisor's side
         "awaiting_ruling": supervised.awaiting_ruling(today).order_by("objection_deadline", "id")[:50],
         "awaiting_publication": supervised.filter(
@@ -181,7 +179,9 @@ def supervision_overview(user, *, today: datetime.date | None = None) -> dict[st
         "open_obligations": obligations.filter(
             status__in=[ObligationStatus.OPEN, ObligationStatus.RETURNED, ObligationStatus.SUBMITTED],
             due_on__gte=today,
-        ).order_by("due_on", "id")[:100],
+        )
+        .exclude(record__status=PublicationStatus.WITHDRAWN)
+        .order_by("due_on", "id")[:100],
         "overdue_repairs": repairs.filter(status=RepairStatus.SUBMITTED, review_due_on__lt=today).order_by(
             "review_due_on", "id"
         )[:100],

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import actor_label, audit_log
+from core.publication import PublicationStatus
 
 from ..choices import (
     EvidenceStage,
@@ -193,6 +194,9 @@ def sanction_impose(
     common.require_supervisor(actor, record)
     if record.stage != Stage.CONFIRMED:
         raise ValidationError(_("Sanctions follow a confirmed record."), code="illegal_transition")
+    if record.status == PublicationStatus.WITHDRAWN:
+        # Withdrawal found the record wrong and lifted its sanctions; a new one would contradict it.
+        raise ValidationError(_("A withdrawn record carries no sanctions."), code="illegal_transition")
     today = timezone.localdate()
     start_on = start_on or today
     errors: dict[str, list[str]] = {}

@@ -70,3 +70,51 @@ def make_record(organization, *, proposer, subject_actor=None, supervisor=None, 
     if until == "confirmed":
         return record
     return services.record_publish(record=record, actor=supervisor)
+
+
+class Clock:
+    """A frozen "today" (and "now", 10:00 Hangzhou time on that day) that a test moves by hand.
+
+    Neither time-machine nor freezegun is installed, so this patches django.utils.timezone's `now` and
+    `localdate` for the test: every service, model property and auto_now field reads the same day.
+    `localdate(value)` keeps converting the values it is given.
+    """
+
+    def __init__(self, monkeypatch, day: datetime.date):
+        self.day = day
+        self._ticks = 0
+        real_localdate = timezone.localdate
+        monkeypatch.setattr(timezone, "now", self.now)
+        monkeypatch.setattr(
+            timezone,
+            "localdate",
+            lambda value=None, timezone=None: self.day if value is None else real_localdate(value, timezone),
+        )
+
+    def now(self) -> datetime.datetime:
+        self._ticks += 1  # distinct, increasing moments within the day
+        moment = datetime.datetime.combine(self.day, datetime.time(10)) + datetime.timedelta(microseconds=self._ticks)
+        return timezone.make_aware(moment, timezone.get_default_timezone())
+
+    def set(self, day: datetime.date) -> Clock:
+        self.day = day
+        return self
+
+    def advance(self, days: int) -> Clock:
+        return self.set(self.day + datetime.timedelta(days=days))
+
+
+def make_repairable(organization, *, people: dict, determined_on: datetime.date, **overrides):
+    """A record published with nothing left to rectify and determined on `determined_on`, so that credit
+    repair opens when the minimum publicity period after that date ends."""
+    record = make_record(
+        organization, proposer=people["staff"], subject_actor=people["reviewer"], until="waived", **overrides
+    )
+    record = services.record_confirm(
+        record=record,
+        reason="经核查，事实清楚，证据确凿。",
+        actor=people["supervisor"],
+        determined_on=determined_on,
+        explanation_required=False,
+    )
+    return services.record_publish(record=record, actor=people["supervisor"])

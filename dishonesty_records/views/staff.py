@@ -251,10 +251,12 @@ class Row:
 
 
 def _form(bound: dict, key: str, form_class, allowed: bool, **kwargs):
-    if not allowed:
-        return None
+    # A form just submitted comes back with its errors even if the state no longer offers it: the user
+    # sees what was wrong, and the service refuses the move with its own message if they try again.
     if key in bound:
         return bound[key]
+    if not allowed:
+        return None
     return form_class(auto_id=f"id_{key}_%s", **kwargs)
 
 

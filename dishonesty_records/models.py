@@ -236,6 +236,9 @@ class Obligation(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=ObligationKind.choices)
     requirement = models.TextField(_("what is required"))
     working_days = models.PositiveSmallIntegerField(_("working days allowed"))
+    # The day the current deadline is counted from: the confirmation, or the return that gave more time
+    # (working_days is then the time given). Recounting after a holiday import starts here.
+    counted_from = models.DateField(_("counted from"), null=True, blank=True)
     due_on = models.DateField(_("due on"))
     due_provisional = models.BooleanField(_("deadline provisional"), default=False)
     status = models.CharField(

@@ -153,9 +153,11 @@ def obligation_return(
     obligation.status = ObligationStatus.RETURNED
     changed = ["status", "updated_at"]
     if extra_working_days:
-        due = common.deadline(timezone.localdate(), extra_working_days)
+        today = timezone.localdate()
+        due = common.deadline(today, extra_working_days)
         obligation.due_on, obligation.due_provisional, obligation.escalated_at = due.due, due.provisional, None
-        changed += ["due_on", "due_provisional", "escalated_at"]
+        obligation.counted_from, obligation.working_days = today, extra_working_days
+        changed += ["due_on", "due_provisional", "escalated_at", "counted_from", "working_days"]
     obligation.save(update_fields=changed)
     refresh_rectification_states([obligation.record_id])
     audit_log(

@@ -7,6 +7,7 @@ import datetime
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -387,6 +388,7 @@ def record_confirm(
             kind=kind,
             requirement=requirement,
             working_days=days,
+            counted_from=today,
             due_on=due.due,
             due_provisional=due.provisional,
         )
@@ -543,10 +545,16 @@ def recompute_deadlines(years) -> int:
                 objection_deadline=counted.due, objection_deadline_provisional=counted.provisional
             )
             moved += 1
-    obligations = Obligation.objects.open().filter(created_at__date__range=(start, end))
+    # Counted from the confirmation or from the return that gave more time (rows made before
+    # counted_from existed: from their creation).
+    obligations = Obligation.objects.open().filter(
+        Q(counted_from__range=(start, end)) | Q(counted_from__isnull=True, created_at__date__range=(start, end))
+    )
     touched = set()
-    for obligation in obligations.only("id", "record_id", "created_at", "working_days", "due_on", "due_provisional"):
-        counted = calendar.add_working_days(timezone.localdate(obligation.created_at), obligation.working_days)
+    fields = ("id", "record_id", "created_at", "counted_from", "working_days", "due_on", "due_provisional")
+    for obligation in obligations.only(*fields):
+        counted_from = obligation.counted_from or timezone.localdate(obligation.created_at)
+        counted = calendar.add_working_days(counted_from, obligation.working_days)
         if (counted.due, counted.provisional) != (obligation.due_on, obligation.due_provisional):
             Obligation.objects.filter(pk=obligation.pk).update(due_on=counted.due, due_provisional=counted.provisional)
             touched.add(obligation.record_id)

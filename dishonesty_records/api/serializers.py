@@ -506,12 +506,14 @@ class ProposalSerializer(serializers.Serializer):
     )
     category = enum(Category, "DishonestyCategory", read_only=False)
     severity = enum(Severity, "DishonestySeverity", read_only=False, default=Severity.GENERAL)
-    facts = serializers.CharField(help_text=_("The full facts (shown only inside)."))
-    facts_summary = serializers.CharField(max_length=500, help_text=_("What the public sees: at most 500 characters."))
+    facts = serializers.CharField(allow_blank=True, help_text=_("The full facts (shown only inside)."))
+    facts_summary = serializers.CharField(
+        allow_blank=True, max_length=500, help_text=_("What the public sees: at most 500 characters.")
+    )
     occurred_on = serializers.DateField()
     source_kind = enum(SourceKind, "DishonestySourceKind", read_only=False)
     source_document_number = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    source_issuing_body = serializers.CharField(max_length=100)
+    source_issuing_body = serializers.CharField(allow_blank=True, max_length=100)
     source_document_date = serializers.DateField(required=False, allow_null=True, default=None)
     files = files_field()
 
@@ -616,8 +618,8 @@ class IntegrityQuerySerializer(serializers.Serializer):
 
 class IneligibilityReasonSerializer(serializers.Serializer):
     code = serializers.CharField(help_text=_("honours_ineligibility (a bar in force) or rectification_overdue."))
-    record_id = serializers.IntegerField()
-    reference = serializers.CharField()
+    record_id = serializers.IntegerField(allow_null=True, help_text=_("Null: a record the caller may not see."))
+    reference = serializers.CharField(allow_blank=True)
     text = serializers.CharField()
     until = serializers.DateField(allow_null=True, help_text=_("Null: until the rectification is accepted."))
 

@@ -35,7 +35,7 @@ from core.publication import PublicationStatus
 from organizations.models import CivilServant, Organization
 
 from .. import selectors, services
-from ..choices import Stage, SubjectKind
+from ..choices import SanctionKind, Stage, SubjectKind
 from ..models import DishonestyRecord, Evidence, Obligation, RepairApplication, Sanction
 from .filters import DishonestyRecordFilter, ObligationFilter, RepairApplicationFilter, SanctionFilter
 from .serializers import (
@@ -592,11 +592,13 @@ def checked_on(request):
     return query.validated_data.get("on") or timezone.localdate()
 
 
-def eligibility_data(eligibility) -> dict:
-    return EligibilitySerializer(
-        {
-            "eligible": eligibility.eligible,
-            "reasons": [
+def eligibility_data(eligibility, *, show_record=lambda record_id: True) -> dict:
+    """Eligibility with its reasons; a reason resting on a record the caller may not see keeps its kind and
+    date but names no record."""
+    reasons = []
+    for reason in eligibility.reasons:
+        if show_record(reason.record_id):
+            reasons.append(
                 {
                     "code": reason.code,
                     "record_id": reason.record_id,
@@ -604,10 +606,16 @@ def eligibility_data(eligibility) -> dict:
                     "text": reason.text,
                     "until": reason.until,
                 }
-                for reason in eligibility.reasons
-            ],
-        }
-    ).data
+            )
+            continue
+        if reason.code == SanctionKind.HONOURS_INELIGIBILITY:
+            text = _("Barred from honours and awards until %(date)s under a record not on public view.") % {
+                "date": reason.until.isoformat()
+            }
+        else:
+            text = _("An explanation or rectification owed under a record not on public view is overdue.")
+        reasons.append({"code": reason.code, "record_id": None, "reference": "", "text": text, "until": reason.until})
+    return EligibilitySerializer({"eligible": eligibility.eligible, "reasons": reasons}).data
 
 
 class OrganizationIntegrityView(APIView):
@@ -621,8 +629,9 @@ class OrganizationIntegrityView(APIView):
         description="For any authenticated API client or user, about any active body. Lists the records on "
         "public view (all records still counting, when the caller's roles reach the body), the sanctions in "
         "force and whether the body may receive honours and awards on `on` (today by default), with the "
-        "reasons when it may not. Eligibility is computed from bars on honours and overdue explanations or "
-        "rectifications, never typed in.",
+        "reasons when it may not. Eligibility is computed from every record still counting — bars on honours "
+        "in force and overdue explanations or rectifications — never typed in; a reason resting on a record "
+        "the caller may not see names no record.",
         parameters=[
             OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Organization id"),
             IntegrityQuerySerializer,
@@ -641,13 +650,22 @@ class OrganizationIntegrityView(APIView):
         today = checked_on(request)
         public = not scope_for(request.user, Action.VIEW).covers(organization.path)
         summary = selectors.integrity_summary(organization, today=today, public=public)
+        # A credit check answers from every record still counting, published or not; a caller outside the
+        # body's reach learns that a bar or an overdue obligation exists, not the unpublished record behind it.
+        eligibility = selectors.honours_eligibility(organization=organization, today=today)
+        shown = {record.pk for record in summary.open_records}
+        if public:
+            named = {reason.record_id for reason in eligibility.reasons} - shown
+            shown |= set(DishonestyRecord.objects.public().filter(pk__in=named).values_list("pk", flat=True))
         return Response(
             {
                 "organization": {"id": organization.pk, "name": organization.name},
                 "uscc": organization.uscc,
                 "checked_on": today,
                 "records_shown": "public" if public else "all",
-                "honours_eligibility": eligibility_data(summary.eligibility),
+                "honours_eligibility": eligibility_data(
+                    eligibility, show_record=lambda record_id: not public or record_id in shown
+                ),
                 "open_records": IntegrityRecordSerializer(summary.open_records, many=True).data,
                 "active_sanctions": IntegritySanctionSerializer(summary.active_sanctions, many=True).data,
                 "category_counts": summary.category_counts,

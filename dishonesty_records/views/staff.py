@@ -100,7 +100,7 @@ TIMELINE_LABELS = {
 
 def records_for(user, action=Action.VIEW):
     return DishonestyRecord.objects.in_scope(user, action).select_related(
-        "subject_organization", "civil_servant", "authority"
+        "subject_organization", "civil_servant", "authority", "ruled_by"
     )
 
 

@@ -574,3 +574,40 @@ def test_the_timeline_tells_the_story(client, world, people):
     for label in ("Proposed", "Objection waived", "Confirmed", "Published"):
         assert label in timeline, label
     assert timeline.index("Proposed") < timeline.index("Confirmed") < timeline.index("Published")
+
+
+def test_the_record_page_costs_the_same_however_much_hangs_from_it(
+    client, world, people, django_assert_max_num_queries
+):
+    record = open_for_repair(record_of(world, people, until="published"), people)
+
+    def sanction_and_refused_application(number):
+        services.sanction_impose(
+            record=record,
+            kind=SanctionKind.NOTICE_OF_CRITICISM,
+            reason=f"第{number}次通报",
+            notice_text="予以通报批评，限期整改到位。",
+            actor=people["supervisor"],
+        )
+        application = services.repair_apply(
+            record=record, statement="整改完成，申请信用修复。", actor=people["staff"], files=[evidence()]
+        )
+        services.repair_reject(application=application, reason="材料不足。", actor=people["supervisor"])
+
+    sanction_and_refused_application(0)
+    login(client, people["supervisor"])
+    with django_assert_max_num_queries(20) as captured:
+        client.get(url("staff_detail", record.pk))
+    for number in range(1, 4):
+        sanction_and_refused_application(number)
+    with django_assert_max_num_queries(len(captured.captured_queries)):
+        response = client.get(url("staff_detail", record.pk))
+    assert len(response.context["sanctions"]) == 4 and len(response.context["repairs"]) == 4
+
+
+def test_a_provisional_deadline_is_marked(client, world, people):
+    record = record_of(world, people)
+    DishonestyRecord.objects.filter(pk=record.pk).update(objection_deadline_provisional=True)
+    page = text(login(client, people["reviewer"]).get(url("staff_detail", record.pk)))
+    assert "provisional" in page and "How the deadline was counted" in page
+    assert "only weekends were skipped" in page

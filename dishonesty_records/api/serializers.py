@@ -515,6 +515,15 @@ class ProposalSerializer(serializers.Serializer):
     source_document_number = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     source_issuing_body = serializers.CharField(allow_blank=True, max_length=100)
     source_document_date = serializers.DateField(required=False, allow_null=True, default=None)
+    origin_record_type = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=60,
+        help_text=_('The published record it came from, by type: "disclosures.penalty" or "disclosures.license".'),
+    )
+    origin_record_id = serializers.IntegerField(
+        required=False, allow_null=True, help_text=_("… and by id (proposal only).")
+    )
     files = files_field()
 
 

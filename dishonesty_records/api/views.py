@@ -30,6 +30,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.access import scope_for
+from core.audit import audit_log
 from core.choices import Action
 from core.publication import PublicationStatus
 from organizations.models import CivilServant, Organization
@@ -217,7 +218,8 @@ class DishonestyRecordViewSet(
         serializer = ProposalSerializer(data=request.data, partial=True, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        data.pop("files", None)  # evidence is added with the proposal, an objection or a submission
+        for name in ("files", "origin_record_type", "origin_record_id"):
+            data.pop(name, None)  # evidence and the link to a source are given with the proposal only
         self._require_proposal_scope(data, default_organization=False)
         record = services.record_update(record=record, data=data, actor=request.user)
         return Response(self.fresh(record))
@@ -566,7 +568,7 @@ class SanctionViewSet(InScopeViewSet):
 
 
 class EvidenceDownloadView(APIView):
-    """An evidence file, for callers whose roles reach the record (never public)."""
+    """An evidence file, for callers whose roles reach the record (never public); every download is audited."""
 
     permission_classes = [permissions.IsAuthenticated]
 
@@ -577,9 +579,15 @@ class EvidenceDownloadView(APIView):
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ERRORS[404]},
     )
     def get(self, request, pk: int):
-        evidence = Evidence.objects.for_user(request.user, Action.VIEW).filter(pk=pk).first()
+        evidence = (
+            Evidence.objects.in_scope(request.user, Action.VIEW)
+            .select_related("record__subject_organization")
+            .filter(pk=pk)
+            .first()
+        )
         if evidence is None:
             raise Http404
+        audit_log(actor=request.user, action="evidence.download", target=evidence, after={"record": evidence.record_id})
         return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name)
 
 

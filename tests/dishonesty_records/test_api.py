@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from core.models import LedgerEntry
+from core.models import AuditEvent, LedgerEntry
 from core.publication import PublicationStatus
 from dishonesty_records import services
 from dishonesty_records.choices import RepairStatus, SanctionKind, Stage
@@ -15,6 +15,7 @@ from dishonesty_records.models import DishonestyRecord, Evidence, Obligation, Re
 from organizations import services as organization_services
 from organizations.choices import Role
 from sharing.models import OutboxEntry
+from tests.disclosures.factories import make_penalty
 from tests.factories import user_with_role
 from tests.permissions import ANONYMOUS, OTHER_ORG, OWN_ORG, SUPERVISOR, request_as
 
@@ -344,6 +345,7 @@ def test_a_multipart_proposal_keeps_its_evidence_for_staff_only(api_client, worl
     assert files[0]["stage"] == "proposal" and len(files[0]["sha256"]) == 64
     download = api_client.get(files[0]["download"])
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    assert AuditEvent.objects.filter(action="evidence.download", target_id=str(files[0]["id"])).count() == 1
     api_client.force_login(world.user(OTHER_ORG))
     assert api_client.get(files[0]["download"]).status_code == 404
     api_client.logout()
@@ -353,6 +355,25 @@ def test_a_multipart_proposal_keeps_its_evidence_for_staff_only(api_client, worl
     refused = api_client.post(RECORDS, bad, format="multipart")
     assert refused.status_code == 400 and "files" in refused.json()
     assert Evidence.objects.count() == 2
+
+
+def test_a_proposal_names_the_published_record_it_came_from(api_client, world):
+    penalty = make_penalty(world.department)
+    api_client.credentials(HTTP_AUTHORIZATION=token_for(world.department, "write"))
+    payload = {**api_proposal(), "origin_record_type": "disclosures.penalty", "origin_record_id": penalty.pk}
+    response = api_client.post(RECORDS, payload, format="json")
+    assert response.status_code == 201, response.json()
+    assert (response.json()["origin_record_type"], response.json()["origin_record_id"]) == (
+        "disclosures.penalty",
+        penalty.pk,
+    )
+    unknown = api_client.post(
+        RECORDS + "?language=en", {**payload, "origin_record_type": "pledges.pledge"}, format="json"
+    )
+    assert unknown.status_code == 400 and unknown.json() == {"origin_record_type": ["Unknown kind of record."]}
+    missing = api_client.post(RECORDS + "?language=en", {**payload, "origin_record_id": 999999}, format="json")
+    assert missing.status_code == 400 and missing.json() == {"origin_record_id": ["No such record."]}
+    assert DishonestyRecord.objects.count() == 1
 
 
 def test_amending_a_proposal(api_client, world):
@@ -399,6 +420,24 @@ def test_the_subject_objects_with_a_token_and_a_supervisor_rules(api_client, wor
     dismissed = api_client.post(url + "dismiss/", {"reason": "经核实已履行判决"}, format="json")
     assert dismissed.status_code == 200 and dismissed.json()["stage"] == "dismissed"
     assert dismissed.json()["state"] == "dismissed"
+
+
+def test_waiving_the_objection_lets_the_supervisor_rule_at_once(api_client, world):
+    record = record_in(world)
+    url = f"{RECORDS}{record.pk}/"
+    api_client.force_login(supervisor(world))
+    early = api_client.post(url + "confirm/", {"reason": REASON})
+    assert early.status_code == 400
+    api_client.credentials(HTTP_AUTHORIZATION=token_for(world.department, "review"))
+    waived = api_client.post(url + "waive-objection/")
+    assert waived.status_code == 200 and waived.json()["objection_waived_at"] and not waived.json()["objection_open"]
+    twice = api_client.post(url + "waive-objection/?language=en")
+    assert twice.status_code == 400
+    assert twice.json()["non_field_errors"] == ["Only an open objection period can be waived."]
+    api_client.credentials()
+    confirmed = api_client.post(url + "confirm/", {"reason": REASON, "explanation_required": False})
+    assert confirmed.status_code == 200 and confirmed.json()["obligations"] == []
+    assert confirmed.json()["rectification_state"] == "none"
 
 
 def test_confirm_matrix_and_what_confirmation_starts(api_client, world):
@@ -482,6 +521,37 @@ def test_illegal_transitions_are_refused_with_the_services_message(api_client, w
     assert mine.json()["non_field_errors"] == ["You proposed this record yourself; another supervisor must rule on it."]
     missing = api_client.post(f"{RECORDS}{own.pk}/dismiss/?language=en", {"reason": ""})
     assert missing.status_code == 400 and missing.json()["reason"] == ["Give the reasons for the dismissal."]
+
+
+def test_a_record_confirmed_as_not_for_publication_is_not_published(api_client, world):
+    record = record_in(world, until="waived")
+    api_client.force_login(supervisor(world))
+    url = f"{RECORDS}{record.pk}/"
+    bare = api_client.post(url + "confirm/?language=en", {"reason": REASON, "publication_allowed": False})
+    assert bare.status_code == 400
+    assert bare.json() == {"publication_restriction": ["Say why this record may not be published."]}
+    restriction = "涉及国家秘密，不予公开"
+    confirmed = api_client.post(
+        url + "confirm/", {"reason": REASON, "publication_allowed": False, "publication_restriction": restriction}
+    )
+    assert confirmed.status_code == 200 and confirmed.json()["publication_restriction"] == restriction
+    refused = api_client.post(url + "publish/?language=en")
+    assert refused.status_code == 400
+    assert refused.json()["non_field_errors"] == [f"This record is not to be published: {restriction}"]
+    api_client.logout()
+    assert ids(api_client.get(RECORDS)) == []
+
+
+def test_amending_needs_a_proposers_role(api_client, world):
+    record = record_in(world)
+    url = f"{RECORDS}{record.pk}/"
+    assert api_client.patch(url, {"facts_summary": "改"}, format="json").status_code == 401
+    api_client.credentials(HTTP_AUTHORIZATION=token_for(world.department, "review"))
+    assert api_client.patch(url, {"facts_summary": "逾期未履行判决"}, format="json").status_code == 403
+    api_client.credentials()
+    api_client.force_login(supervisor(world))
+    response = api_client.patch(url, {"facts_summary": "逾期未履行判决"}, format="json")
+    assert response.status_code == 200 and response.json()["facts_summary"] == "逾期未履行判决"
 
 
 def test_withdraw_and_correct(api_client, world):
@@ -691,6 +761,27 @@ def test_sanctions_imposed_lifted_and_an_accountability_outcome(api_client, worl
     assert api_client.post(sanction_url + "lift/", {"reason": "撤销"}).status_code == 403
     api_client.force_login(world.user(OTHER_ORG))
     assert api_client.get(sanction_url).status_code == 404
+
+
+def test_repair_and_sanction_lists_are_in_scope_only_and_cheap(api_client, world, django_assert_max_num_queries):
+    for _ in range(3):
+        record = published_for_repair(world, determined_days_ago=120)
+        services.repair_apply(
+            record=record, statement="已全面整改，申请信用修复。", files=[evidence()], actor=staff(world)
+        )
+        services.sanction_impose(
+            record=record,
+            kind=SanctionKind.ACCOUNTABILITY_REFERRAL,
+            reason="移送问责",
+            referred_to="区纪委",
+            actor=supervisor(world),
+        )
+    for persona, seen in ((OWN_ORG, 3), (SUPERVISOR, 3), (OTHER_ORG, 0)):
+        api_client.force_login(world.user(persona))
+        with django_assert_max_num_queries(5):  # session, user, roles; the page; the evidence of the page
+            assert len(ids(api_client.get(REPAIRS))) == seen, persona
+        with django_assert_max_num_queries(4):
+            assert len(ids(api_client.get(SANCTIONS, {"kind": "accountability_referral"}))) == seen, persona
 
 
 # --- credit checks -------------------------------------------------------------------------------------

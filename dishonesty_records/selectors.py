@@ -190,7 +190,9 @@ def supervision_overview(user, *, today: datetime.date | None = None) -> dict[st
         .order_by("objection_deadline", "id")[:100],
         # Open rectifications by state, counted up to a cap: a number on a dashboard, not a full scan.
         "rectification_counts": {
-            state: records.filter(rectification_state=state)[:COUNT_CAP].count()
+            state: records.filter(rectification_state=state)
+            .exclude(status=PublicationStatus.WITHDRAWN)[:COUNT_CAP]
+            .count()
             for state in (RectificationState.IN_PROGRESS, RectificationState.OVERDUE)
         },
         "count_cap": COUNT_CAP,

@@ -154,6 +154,7 @@ def record_propose(*, data: dict, actor, origin: str | None = None, origin_recor
     files = common.check_files(files)
     organization = cleaned["subject_organization"]
     origin = _origin_of(actor, organization, origin)
+    origin_record = origin_record or _linked_record(data)
     if actor is None and origin_record is None:
         raise PermissionDenied(
             _("A record without a person proposing it must name the pledge or complaint it comes from.")
@@ -168,7 +169,6 @@ def record_propose(*, data: dict, actor, origin: str | None = None, origin_recor
         created_by=actor_user(actor),
         created_by_label=actor_label(actor)[:200],
     )
-    origin_record = origin_record or _linked_record(data)
     if origin_record is not None:
         record.origin_record_type, record.origin_record_id = origin_record.record_type, origin_record.pk
     apply_subject_names(record)

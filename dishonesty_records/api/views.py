@@ -626,6 +626,62 @@ def eligibility_data(eligibility, *, show_record=lambda record_id: True) -> dict
     return EligibilitySerializer({"eligible": eligibility.eligible, "reasons": reasons}).data
 
 
+INTEGRITY_EXAMPLE = OpenApiExample(
+    "Barred from honours until the end of a sanction",
+    value={
+        "organization": {"id": 12, "name": "杭州市西湖区某局"},
+        "uscc": "11330106002567894M",
+        "checked_on": "2026-12-01",
+        "records_shown": "public",
+        "honours_eligibility": {
+            "eligible": False,
+            "reasons": [
+                {
+                    "code": "honours_ineligibility",
+                    "record_id": 318,
+                    "reference": "ZWSX-000318",
+                    "text": "Barred from honours and awards until 2027-05-31 (拒不履行法院生效判决).",
+                    "until": "2027-05-31",
+                }
+            ],
+        },
+        "open_records": [
+            {
+                "id": 318,
+                "reference": "ZWSX-000318",
+                "category": "court_judgment_default",
+                "category_display": "拒不履行法院生效判决 / 失信被执行人",
+                "severity": "general",
+                "facts_summary": "未履行法院生效判决确定的支付义务",
+                "state": "rectifying",
+                "state_display": "已公示，整改中",
+                "rectification_state": "in_progress",
+                "determined_on": "2026-11-20",
+                "authority": {"id": 3, "name": "杭州市西湖区人民政府"},
+                "end_date": "2027-11-20",
+            }
+        ],
+        "active_sanctions": [
+            {
+                "id": 41,
+                "record": 318,
+                "record_reference": "ZWSX-000318",
+                "kind": "honours_ineligibility",
+                "kind_display": "取消评优评先资格",
+                "authority": "杭州市西湖区人民政府",
+                "reason": "拒不履行法院生效判决",
+                "start_on": "2026-11-20",
+                "end_on": "2027-05-31",
+                "notice_text": "",
+                "referred_to": "",
+            }
+        ],
+        "category_counts": {"court_judgment_default": 1},
+    },
+    response_only=True,
+)
+
+
 class OrganizationIntegrityView(APIView):
     """Another system's credit check of a government body (any API client, any active body)."""
 
@@ -650,6 +706,7 @@ class OrganizationIntegrityView(APIView):
             401: OpenApiResponse(description="Credit checks are for authenticated callers"),
             404: OpenApiResponse(description="No such active body"),
         },
+        examples=[INTEGRITY_EXAMPLE],
     )
     def get(self, request, pk: int):
         organization = Organization.objects.filter(pk=pk, is_active=True).first()

@@ -241,7 +241,11 @@ class DishonestyRecordViewSet(
         person = data.get("civil_servant")
         if person is not None and not covered(person.organization):
             raise ValidationError(
-                {"civil_servant": [_("You may propose records only about civil servants of your own organization.")]}
+                {
+                    "civil_servant": [
+                        _("You may propose records only about civil servants of your own organization or jurisdiction.")
+                    ]
+                }
             )
         kind = data.get("subject_kind")
         if kind == SubjectKind.CIVIL_SERVANT:
@@ -254,7 +258,11 @@ class DishonestyRecordViewSet(
                 data["subject_organization"] = organization
         if organization is not None and not covered(organization):
             raise ValidationError(
-                {"subject_organization": [_("You may propose records only for your own organization.")]}
+                {
+                    "subject_organization": [
+                        _("You may propose records only for your own organization or within your jurisdiction.")
+                    ]
+                }
             )
 
     # --- the subject's side ------------------------------------------------------------------------

@@ -296,7 +296,9 @@ def test_a_write_token_is_refused_for_another_organization_and_its_people(api_cl
     api_client.credentials(HTTP_AUTHORIZATION=token_for(world.department, "write"))
     response = api_client.post(RECORDS + "?language=en", api_proposal(world.other_department), format="json")
     assert response.status_code == 400
-    assert response.json()["subject_organization"] == ["You may propose records only for your own organization."]
+    assert response.json()["subject_organization"] == [
+        "You may propose records only for your own organization or within your jurisdiction."
+    ]
     stranger = civil_servant_in(world.other_department)
     response = api_client.post(RECORDS, api_proposal(civil_servant=stranger), format="json")
     assert response.status_code == 400 and "civil_servant" in response.json()

@@ -193,11 +193,13 @@ def test_the_list_asks_the_database_once_and_never_counts(client, world, people)
     assert "COUNT(" not in sql and "OFFSET" not in sql
 
 
-def test_an_organizations_record_shows_the_facts_and_the_source(client, world, people):
+def test_an_organizations_record_shows_what_was_published_and_the_source(client, world, people):
     record = record_of(world, people)
     html = english(client).get(detail_url(record)).content.decode()
-    for text in (record.subject_name, record.facts, record.facts_summary, record.source_document_number):
+    for text in (record.subject_name, record.facts_summary, record.source_document_number):
         assert text in html
+    # The public page shows what the published document holds: the summary, not the inside file's full facts.
+    assert record.facts not in html
     assert record.publicity_ends_on.isoformat() in html
     assert record.publicity_min_ends_on.isoformat() in html
     assert "Credit repair possible from" in html

@@ -154,7 +154,7 @@ def record_propose(*, data: dict, actor, origin: str | None = None, origin_recor
     files = common.check_files(files)
     organization = cleaned["subject_organization"]
     origin = _origin_of(actor, organization, origin)
-    origin_record = origin_record or _linked_record(data)
+    origin_record = origin_record or _linked_record(data, actor)
     if actor is None and origin_record is None:
         raise PermissionDenied(
             _("A record without a person proposing it must name the pledge or complaint it comes from.")
@@ -185,15 +185,18 @@ def record_propose(*, data: dict, actor, origin: str | None = None, origin_recor
     return record
 
 
-def _linked_record(data: dict):
+def _linked_record(data: dict, actor):
     """The published record (a penalty, a licence, later a pledge) a proposal names as its source, if any:
-    `origin_record_type` as registered in core.publishing and `origin_record_id`."""
+    `origin_record_type` as registered in core.publishing and `origin_record_id`. A person may name only a
+    record they can see, so that naming ids cannot probe other organizations' drafts."""
     record_type, record_id = data.get("origin_record_type") or "", data.get("origin_record_id")
     if not record_type and record_id in (None, ""):
         return None
     try:
-        model = publishable(record_type).model
-        return model.objects.get(pk=int(record_id))
+        records = publishable(record_type).model.objects
+        if actor is not None:
+            records = records.for_user(actor, Action.VIEW)
+        return records.get(pk=int(record_id))
     except LookupError:
         raise ValidationError({"origin_record_type": [_("Unknown kind of record.")]}) from None
     except (TypeError, ValueError, ObjectDoesNotExist):

@@ -375,6 +375,10 @@ def test_a_proposal_names_the_published_record_it_came_from(api_client, world):
     assert unknown.status_code == 400 and unknown.json() == {"origin_record_type": ["Unknown kind of record."]}
     missing = api_client.post(RECORDS + "?language=en", {**payload, "origin_record_id": 999999}, format="json")
     assert missing.status_code == 400 and missing.json() == {"origin_record_id": ["No such record."]}
+    # Another district's unpublished draft exists, but this caller cannot see it: it answers like a missing one.
+    hidden = make_penalty(world.other_department, published=False)
+    probe = api_client.post(RECORDS + "?language=en", {**payload, "origin_record_id": hidden.pk}, format="json")
+    assert probe.status_code == 400 and probe.json() == {"origin_record_id": ["No such record."]}
     assert DishonestyRecord.objects.count() == 1
 
 

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from disclosures import demo as disclosures_demo
+from dishonesty_records import demo as dishonesty_demo
 from organizations import demo as organizations_demo
 from organizations.models import Organization
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         logins = organizations_demo.seed_users()
         people = organizations_demo.seed_civil_servants()
         disclosures = disclosures_demo.seed_disclosures()
+        dishonesty_records = dishonesty_demo.seed_dishonesty_records()
         self.stdout.write(
             self.style.SUCCESS(
                 _("Demo data ready: %(orgs)d organizations under %(city)s, %(people)d new civil servants.")
@@ -27,6 +29,7 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(_("%(count)d new demo disclosures.") % {"count": disclosures})
+        self.stdout.write(_("%(count)d new demo dishonesty records.") % {"count": dishonesty_records})
         self._print_logins(logins)
 
     def _print_logins(self, logins):

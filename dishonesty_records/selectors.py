@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -88,13 +89,27 @@ def honours_eligibility(
     return Eligibility(eligible=not reasons, reasons=reasons)
 
 
+# A summary lists the newest records and sanctions; `category_counts` (and `open_record_count`) say how many.
+SUMMARY_LIST_CAP = 50
+
+
 @dataclass
 class IntegritySummary:
     organization: object
     open_records: list
     active_sanctions: list
-    eligibility: Eligibility
     category_counts: dict[str, int]
+    today: datetime.date
+    public: bool
+
+    @property
+    def open_record_count(self) -> int:
+        return sum(self.category_counts.values())
+
+    @cached_property
+    def eligibility(self) -> Eligibility:
+        """Worked out when asked: a credit check for an outside caller reasons from every record instead."""
+        return honours_eligibility(organization=self.organization, today=self.today, public=self.public)
 
 
 def integrity_summary(organization, *, today: datetime.date | None = None, public: bool = False) -> IntegritySummary:
@@ -105,7 +120,7 @@ def integrity_summary(organization, *, today: datetime.date | None = None, publi
     today = today or timezone.localdate()
     records = DishonestyRecord.objects.filter(subject_organization=organization, subject_kind=SubjectKind.ORGANIZATION)
     open_records = records.public() if public else records.standing()
-    open_records = list(open_records.select_related("authority").order_by("-id")[:100])
+    open_records = list(open_records.select_related("authority").order_by("-id")[:SUMMARY_LIST_CAP])
     sanctions = Sanction.objects.in_force(today).filter(
         record__subject_organization=organization,
         record__subject_kind=SubjectKind.ORGANIZATION,
@@ -123,9 +138,10 @@ def integrity_summary(organization, *, today: datetime.date | None = None, publi
     return IntegritySummary(
         organization=organization,
         open_records=open_records,
-        active_sanctions=list(sanctions.select_related("record", "authority").order_by("-id")[:100]),
-        eligibility=honours_eligibility(organization=organization, today=today, public=public),
+        active_sanctions=list(sanctions.select_related("record", "authority").order_by("-id")[:SUMMARY_LIST_CAP]),
         category_counts=counts,
+        today=today,
+        public=public,
     )
 
 

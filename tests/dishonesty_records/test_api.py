@@ -819,7 +819,7 @@ def test_integrity_eligibility_follows_the_sanctions_end_date(api_client, world)
     assert reason["record_id"] == record.pk and until.isoformat() in reason["text"]
     assert [s["kind"] for s in body["active_sanctions"]] == ["honours_ineligibility"]
     assert [r["id"] for r in body["open_records"]] == [record.pk]
-    assert body["category_counts"] == {"court_judgment_default": 1}
+    assert body["category_counts"] == {"court_judgment_default": 1} and body["open_record_count"] == 1
     after = api_client.get(integrity_url(world.department), {"on": (until + datetime.timedelta(days=1)).isoformat()})
     assert after.json()["honours_eligibility"] == {"eligible": True, "reasons": []}
     assert after.json()["active_sanctions"] == []

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.fields import enum
+from core.api.fields import ChoiceLabelField, enum
 
 from ...choices import (
     SanctionKind,
@@ -39,7 +39,7 @@ class PublicSubjectSerializer(serializers.Serializer):
     """Who the record is about, as named when it was published (a draft: when it was proposed)."""
 
     kind = enum(SubjectKind, "DishonestySubjectKind", source="subject_kind")
-    kind_display = serializers.CharField(source="get_subject_kind_display")
+    kind_display = ChoiceLabelField("subject_kind")
     name = serializers.CharField(source="subject_name", help_text=_("The body's or the civil servant's name."))
     position = serializers.CharField(source="subject_position", help_text=_("A civil servant's position."))
     organization = serializers.SerializerMethodField(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.api.fields import enum
+from core.api.fields import ChoiceLabelField, enum
 
 from ...choices import (
     Category,
@@ -38,12 +38,12 @@ class EligibilitySerializer(serializers.Serializer):
 
 
 class IntegrityRecordSerializer(serializers.ModelSerializer):
-    category_display = serializers.CharField(source="get_category_display")
+    category_display = ChoiceLabelField("category")
     category = enum(Category, "DishonestyCategory")
     severity = enum(Severity, "DishonestySeverity")
     rectification_state = enum(RectificationState, "RectificationState")
     state = enum(DisplayState, "DishonestyDisplayState", source="display_state")
-    state_display = serializers.CharField(source="get_display_state_display")
+    state_display = ChoiceLabelField("display_state", choices=DisplayState.choices)
     authority = AuthorityField()
     end_date = serializers.DateField(source="publicity_ends_on", allow_null=True)
 
@@ -69,7 +69,7 @@ class IntegrityRecordSerializer(serializers.ModelSerializer):
 class IntegritySanctionSerializer(serializers.ModelSerializer):
     kind = enum(SanctionKind, "SanctionKind")
     record_reference = serializers.CharField(source="record.reference")
-    kind_display = serializers.CharField(source="get_kind_display")
+    kind_display = ChoiceLabelField("kind")
     authority = serializers.CharField(source="authority.name")
 
     class Meta:
@@ -102,8 +102,9 @@ class OrganizationIntegritySerializer(serializers.Serializer):
         ),
     )
     honours_eligibility = EligibilitySerializer(help_text=_("Computed from sanctions and overdue obligations."))
-    open_records = IntegrityRecordSerializer(many=True)
-    active_sanctions = IntegritySanctionSerializer(many=True)
+    open_records = IntegrityRecordSerializer(many=True, help_text=_("The newest 50; open_record_count says how many."))
+    open_record_count = serializers.IntegerField(help_text=_("How many records are counted (listed or not)."))
+    active_sanctions = IntegritySanctionSerializer(many=True, help_text=_("The newest 50 sanctions in force."))
     category_counts = serializers.DictField(child=serializers.IntegerField(), help_text=_("Records per category."))
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.fields import enum
+from core.api.fields import ChoiceLabelField, enum
 
 from ...choices import (
     EvidenceStage,
@@ -24,7 +24,7 @@ from .fields import OrganizationRefSerializer
 
 class EvidenceSerializer(serializers.ModelSerializer):
     stage = enum(EvidenceStage, "EvidenceStage")
-    stage_display = serializers.CharField(source="get_stage_display")
+    stage_display = ChoiceLabelField("stage")
     download = serializers.SerializerMethodField(help_text=_("API address of the file (callers in scope only)."))
 
     class Meta:
@@ -53,8 +53,8 @@ class EvidenceSerializer(serializers.ModelSerializer):
 class PublicSanctionSerializer(serializers.ModelSerializer):
     kind = enum(SanctionKind, "SanctionKind")
     status = enum(SanctionStatus, "SanctionStatus")
-    kind_display = serializers.CharField(source="get_kind_display")
-    status_display = serializers.CharField(source="get_status_display")
+    kind_display = ChoiceLabelField("kind")
+    status_display = ChoiceLabelField("status")
 
     class Meta:
         model = Sanction
@@ -66,8 +66,8 @@ class SanctionSerializer(serializers.ModelSerializer):
     record_reference = serializers.CharField(source="record.reference")
     kind = enum(SanctionKind, "SanctionKind")
     status = enum(SanctionStatus, "SanctionStatus")
-    kind_display = serializers.CharField(source="get_kind_display")
-    status_display = serializers.CharField(source="get_status_display")
+    kind_display = ChoiceLabelField("kind")
+    status_display = ChoiceLabelField("status")
     authority = serializers.SerializerMethodField()
     in_force = serializers.BooleanField(help_text=_("In force today."))
 
@@ -105,8 +105,8 @@ class SanctionSerializer(serializers.ModelSerializer):
 class ObligationSummarySerializer(serializers.ModelSerializer):
     kind = enum(ObligationKind, "ObligationKind")
     status = enum(ObligationStatus, "ObligationStatus")
-    kind_display = serializers.CharField(source="get_kind_display")
-    status_display = serializers.CharField(source="get_status_display")
+    kind_display = ChoiceLabelField("kind")
+    status_display = ChoiceLabelField("status")
     is_overdue = serializers.BooleanField()
 
     class Meta:
@@ -129,7 +129,7 @@ class ObligationSummarySerializer(serializers.ModelSerializer):
 
 class SubmissionSerializer(serializers.ModelSerializer):
     decision = enum(SubmissionDecision, "SubmissionDecision")
-    decision_display = serializers.CharField(source="get_decision_display")
+    decision_display = ChoiceLabelField("decision")
     evidence = EvidenceSerializer(many=True)
 
     class Meta:
@@ -170,7 +170,7 @@ class ObligationSerializer(ObligationSummarySerializer):
 
 class RepairSummarySerializer(serializers.ModelSerializer):
     status = enum(RepairStatus, "RepairStatus")
-    status_display = serializers.CharField(source="get_status_display")
+    status_display = ChoiceLabelField("status")
 
     class Meta:
         model = RepairApplication
@@ -183,7 +183,7 @@ class RepairApplicationSerializer(serializers.ModelSerializer):
 
     record_reference = serializers.CharField(source="record.reference")
     status = enum(RepairStatus, "RepairStatus")
-    status_display = serializers.CharField(source="get_status_display")
+    status_display = ChoiceLabelField("status")
     submitted_at = serializers.DateTimeField(source="created_at")
     is_overdue = serializers.BooleanField(help_text=_("Still under review after the review deadline."))
     evidence = EvidenceSerializer(many=True)

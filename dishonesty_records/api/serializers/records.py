@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.fields import enum
+from core.api.fields import ChoiceLabelField, enum
 
 from ...choices import (
     Category,
@@ -42,7 +42,7 @@ class PublicCivilServantRecordSerializer(serializers.ModelSerializer):
     reference = serializers.CharField()
     subject = PublicSubjectSerializer(source="*")
     category = enum(Category, "DishonestyCategory")
-    category_display = serializers.CharField(source="get_category_display")
+    category_display = ChoiceLabelField("category")
     authority = AuthorityField()
     end_date = serializers.DateField(source="publicity_ends_on", allow_null=True, help_text=_("End of publicity."))
     shape = serializers.SerializerMethodField(help_text=_("Which of the record's shapes this is."))
@@ -77,10 +77,10 @@ class PublicRecordSerializer(PublicCivilServantRecordSerializer):
     source_kind = enum(SourceKind, "DishonestySourceKind")
     stage = enum(Stage, "DishonestyStage")
     rectification_state = enum(RectificationState, "RectificationState")
-    severity_display = serializers.CharField(source="get_severity_display")
-    source_kind_display = serializers.CharField(source="get_source_kind_display")
-    stage_display = serializers.CharField(source="get_stage_display")
-    status_display = serializers.CharField(source="get_status_display")
+    severity_display = ChoiceLabelField("severity")
+    source_kind_display = ChoiceLabelField("source_kind")
+    stage_display = ChoiceLabelField("stage")
+    status_display = ChoiceLabelField("status")
     listing_date = serializers.DateField(
         source="listed_on", allow_null=True, help_text=_("When it was put on public view.")
     )
@@ -91,8 +91,8 @@ class PublicRecordSerializer(PublicCivilServantRecordSerializer):
         source="display_state",
         help_text=_("Determination, publication and rectification read together."),
     )
-    state_display = serializers.CharField(source="get_display_state_display")
-    rectification_state_display = serializers.CharField(source="get_rectification_state_display")
+    state_display = ChoiceLabelField("display_state", choices=DisplayState.choices)
+    rectification_state_display = ChoiceLabelField("rectification_state")
     sanctions = serializers.SerializerMethodField(help_text=_("Published notices of criticism and bars on honours."))
 
     SHAPE = "public"
@@ -136,7 +136,7 @@ class InternalRecordSerializer(PublicRecordSerializer):
 
     subject = InternalSubjectSerializer(source="*")
     origin = enum(Origin, "DishonestyOrigin")
-    origin_display = serializers.CharField(source="get_origin_display")
+    origin_display = ChoiceLabelField("origin")
     objection_open = serializers.BooleanField()
     created_by = serializers.CharField(source="created_by_label")
     obligations = ObligationSummarySerializer(many=True)

@@ -118,6 +118,7 @@ INTEGRITY_EXAMPLE = OpenApiExample(
                 "referred_to": "",
             }
         ],
+        "open_record_count": 1,
         "category_counts": {"court_judgment_default": 1},
     },
     response_only=True,
@@ -174,6 +175,7 @@ class OrganizationIntegrityView(APIView):
                     eligibility, show_record=lambda record_id: not public or record_id in shown
                 ),
                 "open_records": IntegrityRecordSerializer(summary.open_records, many=True).data,
+                "open_record_count": summary.open_record_count,
                 "active_sanctions": IntegritySanctionSerializer(summary.active_sanctions, many=True).data,
                 "category_counts": summary.category_counts,
             }

@@ -46,6 +46,8 @@ SEARCH_TARGET_MS = 100
 RARE = "trade name of a sampled company: a few hundred matches"
 COMMON = "industry word in generated names: tens of thousands of matches"
 _SERVER_TIMING = re.compile(r"app;dur=([0-9.]+)")
+# Extra request headers by path prefix (e.g. an API token for endpoints that need one); other benches set it.
+HEADERS_FOR_PREFIX: dict[str, dict[str, str]] = {}
 
 
 @dataclass
@@ -184,7 +186,11 @@ def fetch(port: int, path: str, timeout: float = 60) -> tuple[int, float | None,
     started = time.perf_counter()
     connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
-        connection.request("GET", path, headers={"Accept": "text/html,application/json", "Accept-Language": "zh-hans"})
+        headers = {"Accept": "text/html,application/json", "Accept-Language": "zh-hans"}
+        for prefix, extra in HEADERS_FOR_PREFIX.items():
+            if path.startswith(prefix):
+                headers.update(extra)
+        connection.request("GET", path, headers=headers)
         response = connection.getresponse()
         body = response.read()
         wall = (time.perf_counter() - started) * 1000

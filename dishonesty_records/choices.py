@@ -109,6 +109,7 @@ class RepairStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Under review")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+    CLOSED = "closed", _("Closed without a decision")
 
 
 class EvidenceStage(models.TextChoices):

@@ -32,7 +32,8 @@ from .choices import (
     SubjectKind,
 )
 from .models import DishonestyRecord, Obligation, Sanction
-from .services.records import apply_subject_names, publicity_months
+from .services.records import apply_subject_names
+from .services.rulings import publicity_months
 
 FACTS = {
     Category.COURT_JUDGMENT_DEFAULT: ("未按期履行法院生效判决确定的给付义务", SourceKind.COURT, "人民法院", "执"),

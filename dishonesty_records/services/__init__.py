@@ -13,20 +13,10 @@ from .consequences import (
     sanction_lift,
     sanction_record_outcome,
 )
-from .records import (
-    clean_proposal,
-    recompute_deadlines,
-    record_confirm,
-    record_correct,
-    record_dismiss,
-    record_object,
-    record_propose,
-    record_publish,
-    record_update,
-    record_waive_objection,
-    record_withdraw,
-)
+from .deadlines import recompute_deadlines
+from .records import clean_proposal, record_object, record_propose, record_update, record_waive_objection
 from .repair import repair_apply, repair_approve, repair_refusal, repair_reject
+from .rulings import record_confirm, record_correct, record_dismiss, record_publish, record_withdraw
 from .sweeps import (
     end_due_publicity,
     escalate_overdue_obligations,

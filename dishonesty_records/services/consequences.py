@@ -26,7 +26,8 @@ from ..choices import (
 )
 from ..models import OPEN_OBLIGATION_STATUSES, DishonestyRecord, Obligation, Sanction, Submission
 from . import common
-from .records import locked, ruling_authority
+from .records import locked
+from .rulings import ruling_authority
 
 
 def _locked_obligation(obligation: Obligation) -> Obligation:

@@ -1,5 +1,5 @@
-"""A record from proposal to publication: propose, object or waive, confirm or dismiss, publish, correct,
-withdraw. Every function is atomic and audited; an illegal move raises ValidationError(code="illegal_transition")."""
+"""A record from proposal to the ruling: propose, amend, object (申辩) or waive. Every function is atomic and
+audited; an illegal move raises ValidationError(code="illegal_transition")."""
 
 from __future__ import annotations
 
@@ -7,32 +7,25 @@ import datetime
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import scope_for
 from core.audit import actor_label, actor_user, audit_log, diff, snapshot
-from core.calendar import WorkingCalendar, add_months
 from core.choices import Action
-from core.models import PublicityRule
-from core.publication import PublicationAction
-from core.publishing import apply_transition, ensure_allowed, publishable
+from core.publishing import publishable
 from organizations.models import CivilServant, Organization
 
 from ..choices import (
     Category,
     EvidenceStage,
-    ObligationKind,
     Origin,
-    RectificationState,
-    SanctionStatus,
     Severity,
     SourceKind,
     Stage,
     SubjectKind,
 )
-from ..models import DishonestyRecord, Obligation, Sanction
+from ..models import DishonestyRecord
 from . import common
 
 # Which fields a proposal sets and a correction may change.
@@ -48,9 +41,6 @@ CONTENT_FIELDS = [
     "source_document_date",
 ]
 PROPOSAL_FIELDS = ["subject_kind", "subject_organization", "civil_servant", *CONTENT_FIELDS]
-# Used when no publicity rule row exists (the migration loads these: the 2019 national rule).
-DEFAULT_PUBLICITY_MONTHS = {Severity.GENERAL: (3, 12), Severity.SERIOUS: (6, 36)}
-PUBLICITY_RULE_TYPE = "dishonesty"
 
 
 def payload_of(record: DishonestyRecord) -> dict:
@@ -293,285 +283,3 @@ def record_waive_objection(*, record: DishonestyRecord, actor) -> DishonestyReco
     record.save(update_fields=["objection_waived_at", "updated_at"])
     audit_log(actor=actor, action="dishonesty_record.waive_objection", target=record)
     return record
-
-
-# --- the ruling -----------------------------------------------------------------------------------
-
-
-def publicity_months(severity: str) -> tuple[int, int]:
-    found = PublicityRule.objects.filter(record_type=PUBLICITY_RULE_TYPE, key=f"severity:{severity}").first()
-    return (found.min_months, found.max_months) if found else DEFAULT_PUBLICITY_MONTHS[severity]
-
-
-def apply_publicity(record: DishonestyRecord) -> list[str]:
-    """The clock starts on the determination date; the minimum opens credit repair, the maximum ends it."""
-    low, high = publicity_months(record.severity)
-    record.publicity_min_ends_on = add_months(record.determined_on, low)
-    record.publicity_ends_on = add_months(record.determined_on, high)
-    return ["publicity_min_ends_on", "publicity_ends_on"]
-
-
-def _ruling_open(record: DishonestyRecord) -> None:
-    if record.stage not in (Stage.PROPOSED, Stage.OBJECTED):
-        raise illegal(_("This record was already ruled on (%(stage)s).") % {"stage": Stage(record.stage).label.lower()})
-    if record.objection_open:
-        raise illegal(
-            _("The subject may object until %(date)s; rule after that, or once they object or waive it.")
-            % {"date": record.objection_deadline.isoformat()}
-        )
-
-
-@transaction.atomic
-def record_confirm(
-    *,
-    record: DishonestyRecord,
-    reason: str,
-    actor,
-    determined_on: datetime.date | None = None,
-    severity: str | None = None,
-    publication_allowed: bool = True,
-    publication_restriction: str = "",
-    explanation_required: bool = True,
-    explanation_working_days: int | None = None,
-    rectification_requirement: str = "",
-    rectification_working_days: int | None = None,
-) -> DishonestyRecord:
-    """A supervisor confirms, with reasons; the written explanation and rectification start running."""
-    record = locked(record)
-    common.require_supervisor(actor, record)
-    _ruling_open(record)
-    if record.created_by_label and record.created_by_label == actor_label(actor):
-        raise illegal(_("You proposed this record yourself; another supervisor must rule on it."))
-    today = timezone.localdate()
-    errors: dict[str, list[str]] = {}
-    reason = (reason or "").strip()
-    if len(reason) < 4:
-        errors["reason"] = [_("Give the reasons for the confirmation.")]
-    determined_on = determined_on or today
-    if determined_on > today:
-        errors["determined_on"] = [_("The determination date cannot be in the future.")]
-    elif determined_on < record.occurred_on:
-        errors["determined_on"] = [_("The determination cannot predate what it is about.")]
-    if severity and severity not in Severity.values:
-        errors["severity"] = [_("Choose general or serious.")]
-    publication_restriction = (publication_restriction or "").strip()
-    if not publication_allowed and len(publication_restriction) < 4:
-        errors["publication_restriction"] = [_("Say why this record may not be published.")]
-    explanation_working_days = explanation_working_days or common.rules()["EXPLANATION_WORKING_DAYS"]
-    rectification_working_days = rectification_working_days or common.rules()["RECTIFICATION_WORKING_DAYS"]
-    for name, days in (
-        ("explanation_working_days", explanation_working_days),
-        ("rectification_working_days", rectification_working_days),
-    ):
-        if not 1 <= days <= 250:
-            errors[name] = [_("Between 1 and 250 working days.")]
-    if errors:
-        raise ValidationError(errors)
-    record.stage, record.reason, record.ruled_at = Stage.CONFIRMED, reason, timezone.now()
-    record.ruled_by = actor_user(actor)
-    record.determined_on, record.severity = determined_on, severity or record.severity
-    record.publication_allowed = publication_allowed
-    record.publication_restriction = "" if publication_allowed else publication_restriction
-    record.authority = ruling_authority(actor, record)
-    record.authority_name = record.authority.name
-    apply_publicity(record)
-    obligations = []
-    if explanation_required:
-        obligations.append(
-            (ObligationKind.EXPLANATION, _("Explain in writing how this came about."), explanation_working_days)
-        )
-    if (rectification_requirement or "").strip():
-        obligations.append(
-            (ObligationKind.RECTIFICATION, rectification_requirement.strip(), rectification_working_days)
-        )
-    for kind, requirement, days in obligations:
-        due = common.deadline(today, days)
-        Obligation.objects.create(
-            record=record,
-            kind=kind,
-            requirement=requirement,
-            working_days=days,
-            counted_from=today,
-            due_on=due.due,
-            due_provisional=due.provisional,
-        )
-    record.rectification_state = RectificationState.IN_PROGRESS if obligations else RectificationState.NONE
-    record.save()
-    audit_log(
-        actor=actor,
-        action="dishonesty_record.confirm",
-        target=record,
-        after={
-            "reason": reason,
-            "determined_on": determined_on,
-            "severity": record.severity,
-            "publication_allowed": publication_allowed,
-            "obligations": [kind for kind, _r, _d in obligations],
-        },
-    )
-    common.notify_subject(
-        record,
-        kind="dishonesty.confirmed",
-        subject=_("Record %(reference)s was confirmed") % {"reference": record.reference},
-        body=_("Reasons: %(reason)s") % {"reason": reason},
-        dedupe=f"dishonesty-confirmed-{record.pk}",
-    )
-    return record
-
-
-def ruling_authority(actor, record: DishonestyRecord) -> Organization:
-    """The supervising body that confirmed: the actor's own organization if it is in their jurisdiction."""
-    organization_id = getattr(actor, "organization_id", None)
-    if organization_id:
-        organization = Organization.objects.get(pk=organization_id)
-        if scope_for(actor, Action.SUPERVISE).covers(organization.path):
-            return organization
-    return record.subject_organization
-
-
-@transaction.atomic
-def record_dismiss(*, record: DishonestyRecord, reason: str, actor) -> DishonestyRecord:
-    record = locked(record)
-    common.require_supervisor(actor, record)
-    if record.stage not in (Stage.PROPOSED, Stage.OBJECTED):
-        raise illegal(_("This record was already ruled on (%(stage)s).") % {"stage": Stage(record.stage).label.lower()})
-    reason = common.require_reason(reason, message=_("Give the reasons for the dismissal."))
-    record.stage, record.reason, record.ruled_at, record.ruled_by = (
-        Stage.DISMISSED,
-        reason,
-        timezone.now(),
-        actor_user(actor),
-    )
-    record.save(update_fields=["stage", "reason", "ruled_at", "ruled_by", "updated_at"])
-    audit_log(actor=actor, action="dishonesty_record.dismiss", target=record, after={"reason": reason})
-    common.notify_subject(
-        record,
-        kind="dishonesty.dismissed",
-        subject=_("Record %(reference)s was dismissed") % {"reference": record.reference},
-        body=_("Reasons: %(reason)s") % {"reason": reason},
-        dedupe=f"dishonesty-dismissed-{record.pk}",
-    )
-    return record
-
-
-# --- publication ----------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def record_publish(*, record: DishonestyRecord, actor) -> DishonestyRecord:
-    record = locked(record)
-    common.require_supervisor(actor, record)
-    if record.stage != Stage.CONFIRMED:
-        raise illegal(_("Only a confirmed record can be published."))
-    if not record.publication_allowed:
-        raise illegal(_("This record is not to be published: %(why)s") % {"why": record.publication_restriction})
-    ensure_allowed(record, PublicationAction.PUBLISH)
-    names = apply_subject_names(record)
-    record.listed_on = timezone.localdate()
-    apply_transition(
-        record,
-        action=PublicationAction.PUBLISH,
-        actor=actor,
-        payload_builder=payload_of,
-        extra_fields=[*names, "listed_on"],
-    )
-    return record
-
-
-@transaction.atomic
-def record_withdraw(*, record: DishonestyRecord, reason: str, actor) -> DishonestyRecord:
-    """A record found wrong (a judgment overturned, a determination revoked) leaves public view; its
-    sanctions are lifted with the same reason. Nothing is deleted."""
-    record = locked(record)
-    common.require_supervisor(actor, record)
-    reason = common.require_reason(reason, message=_("Give the reason for the withdrawal."))
-    apply_transition(record, action=PublicationAction.WITHDRAW, actor=actor, reason=reason, payload_builder=payload_of)
-    lifted = Sanction.objects.filter(record=record, status=SanctionStatus.ACTIVE)
-    for sanction in lifted:
-        sanction.status, sanction.lifted_at, sanction.lift_reason = SanctionStatus.LIFTED, timezone.now(), reason
-        sanction.save(update_fields=["status", "lifted_at", "lift_reason", "updated_at"])
-        audit_log(actor=actor, action="sanction.lift", target=sanction, after={"reason": reason})
-    return record
-
-
-@transaction.atomic
-def record_correct(*, record: DishonestyRecord, data: dict, reason: str, actor) -> DishonestyRecord:
-    """A published record changes as a new version; the earlier versions stay in its history."""
-    record = locked(record)
-    common.require_supervisor(actor, record)
-    reason = common.require_reason(reason, message=_("Say what was wrong and what the correction changes."))
-    ensure_allowed(record, PublicationAction.CORRECT)
-    before = snapshot(record, CONTENT_FIELDS)
-    merged = {**{name: getattr(record, name) for name in PROPOSAL_FIELDS}, **data}
-    merged["subject_kind"], merged["subject_organization"], merged["civil_servant"] = (
-        record.subject_kind,
-        record.subject_organization,
-        record.civil_servant,
-    )
-    cleaned = clean_proposal(merged)
-    for name in CONTENT_FIELDS:
-        setattr(record, name, cleaned[name])
-    changed_before, changed_after = diff(before, snapshot(record, CONTENT_FIELDS))
-    if not changed_after:
-        raise ValidationError(_("Nothing was changed."), code="no_change")
-    publicity = apply_publicity(record)
-    audit_log(actor=actor, action="dishonesty_record.update", target=record, before=changed_before, after=changed_after)
-    apply_transition(
-        record,
-        action=PublicationAction.CORRECT,
-        actor=actor,
-        reason=reason,
-        payload_builder=payload_of,
-        extra_fields=[*CONTENT_FIELDS, *publicity],
-    )
-    return record
-
-
-def recompute_deadlines(years) -> int:
-    """After holidays were added: recount open objection periods, obligations and repair reviews that
-    were counted in (or just before) those years."""
-    from ..models import RepairApplication
-    from .consequences import refresh_rectification_states
-
-    years = sorted(set(years))
-    if not years:
-        return 0
-    start, end = datetime.date(years[0] - 1, 11, 1), datetime.date(years[-1], 12, 31)
-    calendar = WorkingCalendar.load(start, end + datetime.timedelta(days=400))
-    moved = 0
-    rules = common.rules()
-    proposals = DishonestyRecord.objects.filter(stage=Stage.PROPOSED, created_at__date__range=(start, end))
-    for record in proposals.only("id", "created_at", "objection_deadline", "objection_deadline_provisional"):
-        counted = calendar.add_working_days(timezone.localdate(record.created_at), rules["OBJECTION_WORKING_DAYS"])
-        if (counted.due, counted.provisional) != (record.objection_deadline, record.objection_deadline_provisional):
-            DishonestyRecord.objects.filter(pk=record.pk).update(
-                objection_deadline=counted.due, objection_deadline_provisional=counted.provisional
-            )
-            moved += 1
-    # Counted from the confirmation or from the return that gave more time (rows made before
-    # counted_from existed: from their creation).
-    obligations = Obligation.objects.open().filter(
-        Q(counted_from__range=(start, end)) | Q(counted_from__isnull=True, created_at__date__range=(start, end))
-    )
-    touched = set()
-    fields = ("id", "record_id", "created_at", "counted_from", "working_days", "due_on", "due_provisional")
-    for obligation in obligations.only(*fields):
-        counted_from = obligation.counted_from or timezone.localdate(obligation.created_at)
-        counted = calendar.add_working_days(counted_from, obligation.working_days)
-        if (counted.due, counted.provisional) != (obligation.due_on, obligation.due_provisional):
-            Obligation.objects.filter(pk=obligation.pk).update(due_on=counted.due, due_provisional=counted.provisional)
-            touched.add(obligation.record_id)
-            moved += 1
-    repairs = RepairApplication.objects.pending().filter(created_at__date__range=(start, end))
-    for application in repairs.only("id", "created_at", "review_due_on", "review_due_provisional"):
-        counted = calendar.add_working_days(
-            timezone.localdate(application.created_at), rules["REPAIR_REVIEW_WORKING_DAYS"]
-        )
-        if (counted.due, counted.provisional) != (application.review_due_on, application.review_due_provisional):
-            RepairApplication.objects.filter(pk=application.pk).update(
-                review_due_on=counted.due, review_due_provisional=counted.provisional
-            )
-            moved += 1
-    if touched:
-        refresh_rectification_states(touched)
-    return moved

@@ -17,6 +17,7 @@ from core.publishing import apply_transition
 from ..choices import RectificationState
 from ..models import DishonestyRecord, Obligation, RepairApplication
 from . import common
+from .closing import close_pending_repairs
 from .consequences import refresh_rectification_states
 from .records import payload_of
 
@@ -37,6 +38,10 @@ def end_due_publicity(*, today: datetime.date | None = None, batch_size: int = B
             )
             for record in batch:
                 apply_transition(record, action=PublicationAction.END_PUBLICITY, actor=None, payload_builder=payload_of)
+            close_pending_repairs(
+                [record.pk for record in batch],
+                reason=_("Publicity ended at the end of its maximum period before a decision was needed."),
+            )
         ended += len(batch)
         if len(batch) < batch_size:
             return ended

@@ -351,13 +351,17 @@ def detail_context(request, record: DishonestyRecord, bound: dict | None = None)
     repair_refusal = None
     if subject_side and record.status == PublicationStatus.PUBLISHED:
         repair_refusal = services.repair_refusal(record)
+    # Published records are withdrawn publicly; a confirmed one never published is withdrawn inside.
+    withdrawable = record.status == PublicationStatus.PUBLISHED or (
+        record.stage == Stage.CONFIRMED and record.status == PublicationStatus.DRAFT
+    )
     forms = {
         "object": _form(bound, "object", ObjectionForm, subject_side and record.objection_open),
         "confirm": _form(
             bound, "confirm", ConfirmForm, supervisor and proposal and not record.objection_open and not own_proposal
         ),
         "dismiss": _form(bound, "dismiss", ReasonForm, supervisor and proposal),
-        "withdraw": _form(bound, "withdraw", ReasonForm, supervisor and record.status == PublicationStatus.PUBLISHED),
+        "withdraw": _form(bound, "withdraw", ReasonForm, supervisor and withdrawable),
         "sanction": _form(bound, "sanction", SanctionForm, supervisor and standing),
         "repair": _form(
             bound,

@@ -515,8 +515,11 @@ def test_illegal_transitions_are_refused_with_the_services_message(api_client, w
     assert again.json()["non_field_errors"] == ["This record was already ruled on (confirmed)."]
     dismiss = api_client.post(f"{RECORDS}{confirmed.pk}/dismiss/?language=en", {"reason": REASON})
     assert dismiss.status_code == 400 and "already ruled on" in dismiss.json()["non_field_errors"][0]
-    withdraw = api_client.post(f"{RECORDS}{confirmed.pk}/withdraw/", {"reason": "撤销原认定"})
+    withdraw = api_client.post(f"{RECORDS}{fresh.pk}/withdraw/?language=en", {"reason": "撤销原认定"})
     assert withdraw.status_code == 400
+    assert withdraw.json()["non_field_errors"] == [
+        "Only a confirmed record is withdrawn; a proposal is dismissed instead."
+    ]
     waive = api_client.post(f"{RECORDS}{confirmed.pk}/waive-objection/")
     assert waive.status_code == 403  # the supervisor is not the subject's side
     # Four eyes: a supervisor does not confirm their own proposal.

@@ -213,3 +213,24 @@ def test_a_refusal_keeps_the_record_public_and_the_subject_may_apply_again(peopl
         RepairStatus.SUBMITTED,
         RepairStatus.REJECTED,
     ]
+
+
+def test_an_application_whose_record_leaves_public_view_is_closed_and_the_applicant_told(people, repairable, clock):
+    pending = services.repair_apply(record=repairable, statement=STATEMENT, actor=people["staff"], files=[evidence()])
+    clock.set(repairable.publicity_ends_on + datetime.timedelta(days=1))
+    assert services.end_due_publicity() == 1
+    pending.refresh_from_db()
+    assert pending.status == RepairStatus.CLOSED and "Publicity ended" in pending.decision_reason
+    assert Notification.objects.filter(
+        recipient=people["staff"], subject__startswith="Credit repair application closed"
+    ).exists()
+    assert services.repair_refusal(DishonestyRecord.objects.get(pk=repairable.pk)) is not None
+    with pytest.raises(ValidationError, match="already decided"):
+        services.repair_approve(application=pending, reason="同意修复。", actor=people["supervisor"])
+
+
+def test_withdrawing_the_record_closes_its_pending_application(people, repairable):
+    pending = services.repair_apply(record=repairable, statement=STATEMENT, actor=people["staff"], files=[evidence()])
+    services.record_withdraw(record=repairable, reason="原判决已被撤销。", actor=people["supervisor"])
+    pending.refresh_from_db()
+    assert pending.status == RepairStatus.CLOSED and "原判决已被撤销" in pending.decision_reason

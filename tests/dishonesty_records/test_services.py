@@ -465,6 +465,7 @@ def test_the_supervisor_sets_working_days_within_bounds(world, people):
         ({"determined_on": D(2025, 1, 1)}, "determined_on", "The determination cannot predate what it is about."),
         ({"severity": "grave"}, "severity", "Choose general or serious."),
         ({"publication_allowed": False}, "publication_restriction", "Say why this record may not be published."),
+        ({"explanation_working_days": 0}, "explanation_working_days", "Between 1 and 250 working days."),
     ],
 )
 def test_a_confirmation_is_validated_field_by_field(world, people, arguments, field, text):
@@ -660,11 +661,30 @@ def test_withdrawal_needs_a_reason_keeps_the_record_and_lifts_its_sanctions(worl
     assert verify_ledger().ok
 
 
-def test_an_unpublished_record_is_not_withdrawn(world, people):
+def test_a_confirmed_record_never_published_is_withdrawn_inside_without_a_ledger_entry_or_a_push(world, people):
     record = confirmed(world, people)
+    sanction = services.sanction_impose(
+        record=record,
+        kind=SanctionKind.HONOURS_INELIGIBILITY,
+        reason="情节严重",
+        end_on=D(2027, 6, 1),
+        actor=people["supervisor"],
+    )
+    services.record_withdraw(record=record, reason="判决被撤销", actor=people["supervisor"])
+    record = fresh(record)
+    assert (record.status, record.withdrawal_reason, record.display_state) == ("withdrawn", "判决被撤销", "withdrawn")
+    assert not LedgerEntry.objects.filter(record_id=record.pk, record_type=record.record_type).exists()
+    assert not OutboxEntry.objects.filter(record_id=record.pk, record_type=record.record_type).exists()
+    sanction.refresh_from_db()
+    assert sanction.status == "lifted" and sanction.lift_reason == "判决被撤销"
+    assert AuditEvent.objects.filter(action="dishonesty_records.record.withdraw", target_id=str(record.pk)).exists()
+
+
+def test_a_proposal_is_dismissed_not_withdrawn(world, people):
+    record = make_record(world.department, proposer=people["staff"])
     with pytest.raises(ValidationError) as raised:
         services.record_withdraw(record=record, reason="判决被撤销", actor=people["supervisor"])
-    assert message(raised) == "A record that is “Draft” cannot be withdrawn."
+    assert message(raised) == "Only a confirmed record is withdrawn; a proposal is dismissed instead."
 
 
 def test_a_correction_is_a_new_version_and_the_old_one_stays(world, people):

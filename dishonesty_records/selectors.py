@@ -31,6 +31,11 @@ class IneligibilityReason:
 class Eligibility:
     eligible: bool
     reasons: list[IneligibilityReason] = field(default_factory=list)
+    # More reasons of a kind than REASONS_CAP exist; one is enough to bar, the list only explains.
+    more_reasons: bool = False
+
+
+REASONS_CAP = 20
 
 
 def _subject_filter(*, organization=None, civil_servant=None) -> Q:
@@ -56,9 +61,11 @@ def honours_eligibility(
         .filter(subject, kind=SanctionKind.HONOURS_INELIGIBILITY, record__stage=Stage.CONFIRMED)
         .exclude(record__status=PublicationStatus.WITHDRAWN)
         .select_related("record")
-        .order_by("end_on", "id")
+        .order_by("end_on", "id")[: REASONS_CAP + 1]
     )
-    for sanction in sanctions:
+    sanctions = list(sanctions)
+    more = len(sanctions) > REASONS_CAP
+    for sanction in sanctions[:REASONS_CAP]:
         reasons.append(
             IneligibilityReason(
                 code=SanctionKind.HONOURS_INELIGIBILITY,
@@ -74,9 +81,11 @@ def honours_eligibility(
         .filter(subject, record__stage=Stage.CONFIRMED)
         .exclude(record__status__in=[PublicationStatus.WITHDRAWN, PublicationStatus.REPAIRED])
         .select_related("record")
-        .order_by("due_on", "id")
+        .order_by("due_on", "id")[: REASONS_CAP + 1]
     )
-    for obligation in overdue:
+    overdue = list(overdue)
+    more = more or len(overdue) > REASONS_CAP
+    for obligation in overdue[:REASONS_CAP]:
         reasons.append(
             IneligibilityReason(
                 code="rectification_overdue",
@@ -86,7 +95,7 @@ def honours_eligibility(
                 % {"kind": obligation.get_kind_display(), "date": obligation.due_on.isoformat()},
             )
         )
-    return Eligibility(eligible=not reasons, reasons=reasons)
+    return Eligibility(eligible=not reasons, reasons=reasons, more_reasons=more)
 
 
 # A summary lists the newest records and sanctions; `category_counts` (and `open_record_count`) say how many.

@@ -824,7 +824,7 @@ def test_integrity_eligibility_follows_the_sanctions_end_date(api_client, world)
     assert [r["id"] for r in body["open_records"]] == [record.pk]
     assert body["category_counts"] == {"court_judgment_default": 1} and body["open_record_count"] == 1
     after = api_client.get(integrity_url(world.department), {"on": (until + datetime.timedelta(days=1)).isoformat()})
-    assert after.json()["honours_eligibility"] == {"eligible": True, "reasons": []}
+    assert after.json()["honours_eligibility"] == {"eligible": True, "reasons": [], "more_reasons": False}
     assert after.json()["active_sanctions"] == []
     today_check = api_client.get(integrity_url(world.department)).json()
     assert today_check["checked_on"] == today().isoformat() and not today_check["honours_eligibility"]["eligible"]

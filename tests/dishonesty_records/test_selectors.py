@@ -90,6 +90,19 @@ def test_a_body_is_barred_until_the_end_date_of_the_sanction_and_not_after(world
     assert selectors.honours_eligibility(organization=world.other_department).eligible
 
 
+def test_many_bars_are_listed_up_to_the_cap_and_say_there_are_more(world, people, monkeypatch):
+    monkeypatch.setattr(selectors, "REASONS_CAP", 2)
+    record = published(world, people)
+    hand_in_everything(record, people)
+    for month in (3, 4, 5):
+        bar(record, people, until=D(2027, month, 1))
+    barred = selectors.honours_eligibility(organization=world.department)
+    assert not barred.eligible and barred.more_reasons
+    assert [reason.until for reason in barred.reasons] == [D(2027, 3, 1), D(2027, 4, 1)]
+    bar_lifted = selectors.honours_eligibility(organization=world.department, today=D(2027, 4, 15))
+    assert [reason.until for reason in bar_lifted.reasons] == [D(2027, 5, 1)] and not bar_lifted.more_reasons
+
+
 def test_a_sanction_starting_later_bars_from_its_start(world, people):
     record = published(world, people)
     hand_in_everything(record, people)

@@ -34,7 +34,8 @@ class IneligibilityReasonSerializer(serializers.Serializer):
 
 class EligibilitySerializer(serializers.Serializer):
     eligible = serializers.BooleanField()
-    reasons = IneligibilityReasonSerializer(many=True)
+    reasons = IneligibilityReasonSerializer(many=True, help_text=_("Up to 20 of each kind, soonest first."))
+    more_reasons = serializers.BooleanField(help_text=_("More reasons of a kind exist than are listed."))
 
 
 class IntegrityRecordSerializer(serializers.ModelSerializer):

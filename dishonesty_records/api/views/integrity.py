@@ -65,7 +65,9 @@ def eligibility_data(eligibility, *, show_record=lambda record_id: True) -> dict
         else:
             text = _("An explanation or rectification owed under a record not on public view is overdue.")
         reasons.append({"code": reason.code, "record_id": None, "reference": "", "text": text, "until": reason.until})
-    return EligibilitySerializer({"eligible": eligibility.eligible, "reasons": reasons}).data
+    return EligibilitySerializer(
+        {"eligible": eligibility.eligible, "reasons": reasons, "more_reasons": eligibility.more_reasons}
+    ).data
 
 
 INTEGRITY_EXAMPLE = OpenApiExample(
@@ -86,6 +88,7 @@ INTEGRITY_EXAMPLE = OpenApiExample(
                     "until": "2027-05-31",
                 }
             ],
+            "more_reasons": False,
         },
         "open_records": [
             {

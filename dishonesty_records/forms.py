@@ -8,6 +8,7 @@ import re
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.identifiers import normalize_uscc
 from core.publication import PublicationStatus
@@ -89,7 +90,10 @@ class ContentFields(forms.Form):
 
 class ProposalForm(ContentFields):
     subject_kind = forms.ChoiceField(
-        label=_("Subject kind"), choices=SubjectKind.choices, initial=SubjectKind.ORGANIZATION, required=False
+        label=pgettext_lazy("dishonesty record", "Subject kind"),
+        choices=SubjectKind.choices,
+        initial=SubjectKind.ORGANIZATION,
+        required=False,
     )
     subject_organization = forms.ModelChoiceField(
         label=_("Government body"),
@@ -223,7 +227,9 @@ class PublicFilterForm(forms.Form):
         label=_("Category"), choices=_choices(Category.choices, blank=_("All categories")), required=False
     )
     subject_kind = forms.ChoiceField(
-        label=_("Subject kind"), choices=_choices(SubjectKind.choices, blank=_("All subjects")), required=False
+        label=pgettext_lazy("dishonesty record", "Subject kind"),
+        choices=_choices(SubjectKind.choices, blank=_("All subjects")),
+        required=False,
     )
 
     def filter(self, records):

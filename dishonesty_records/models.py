@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.access import ScopedQuerySet
 from core.models import TimeStampedModel
@@ -61,7 +62,9 @@ class DishonestyRecord(PublishableRecord, TimeStampedModel):
     record_type = "dishonesty_records.record"
 
     # --- the subject -----------------------------------------------------------------------------
-    subject_kind = models.CharField(_("subject kind"), max_length=20, choices=SubjectKind.choices)
+    subject_kind = models.CharField(
+        pgettext_lazy("dishonesty record", "subject kind"), max_length=20, choices=SubjectKind.choices
+    )
     # For a civil servant, the body they served in when the failure occurred: it answers for the
     # record, and the access rule reads its path.
     subject_organization = models.ForeignKey(
@@ -77,7 +80,7 @@ class DishonestyRecord(PublishableRecord, TimeStampedModel):
     )
     # As the subject was named when the record was proposed, and again when it was published: what was
     # published must not change when a body is renamed or a person moves.
-    subject_name = models.CharField(_("subject name"), max_length=200)
+    subject_name = models.CharField(pgettext_lazy("dishonesty record", "subject name"), max_length=200)
     subject_uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     subject_position = models.CharField(_("position"), max_length=100, blank=True)
     subject_organization_name = models.CharField(_("organization (as published)"), max_length=100, blank=True)

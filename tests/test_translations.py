@@ -16,17 +16,20 @@ class Entry:
     msgstr: str = ""
     plural: str | None = None
     fuzzy: bool = False
+    context: str | None = None
 
 
 def _po_entries(path: Path) -> list[Entry]:
     """A small .po reader: singular and plural entries (zh has one plural form, msgstr[0])."""
     entries: list[Entry] = []
-    entry, field, fuzzy = None, None, False
+    entry, field, fuzzy, context = None, None, False, None
     for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         if line.startswith("#,") and "fuzzy" in line:
             fuzzy = True
+        elif line.startswith("msgctxt "):
+            context = ast.literal_eval(line[8:])
         elif line.startswith("msgid "):
-            entry, field = Entry(ast.literal_eval(line[6:]), fuzzy=fuzzy), "msgid"
+            entry, field = Entry(ast.literal_eval(line[6:]), fuzzy=fuzzy, context=context), "msgid"
         elif line.startswith("msgid_plural ") and entry:
             entry.plural, field = ast.literal_eval(line[13:]), "plural"
         elif line.startswith(("msgstr ", "msgstr[0] ")) and entry:
@@ -44,7 +47,7 @@ def _po_entries(path: Path) -> list[Entry]:
         elif not line.strip():
             if entry and entry.msgid:
                 entries.append(entry)
-            entry, field, fuzzy = None, None, False
+            entry, field, fuzzy, context = None, None, False, None
     return entries
 
 
@@ -61,6 +64,10 @@ def test_the_compiled_catalogue_matches_the_po_file():
         compiled = gettext.GNUTranslations(handle)
 
     def lookup(entry: Entry) -> str:
+        if entry.context is not None:
+            if entry.plural:
+                return compiled.npgettext(entry.context, entry.msgid, entry.plural, 1)
+            return compiled.pgettext(entry.context, entry.msgid)
         return compiled.ngettext(entry.msgid, entry.plural, 1) if entry.plural else compiled.gettext(entry.msgid)
 
     stale = [e.msgid for e in entries if lookup(e) != e.msgstr]

@@ -14,6 +14,9 @@ from organizations.models import Organization
 
 from ..factories import CivilServantFactory, user_with_role
 
+# The frozen "today" of the service tests (a Monday, outside any holiday).
+MONDAY = datetime.date(2026, 6, 1)
+
 
 def evidence(name: str = "整改报告.pdf", content: bytes = b"%PDF-1.4 rectification report") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/pdf")

@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
 
 from core.models import AuditEvent, Notification
 from dishonesty_records import services
@@ -21,29 +20,12 @@ from dishonesty_records.choices import (
 from dishonesty_records.models import DishonestyRecord, Obligation, Sanction
 from tests.permissions import OTHER_ORG
 
-from .factories import Clock, evidence, make_record, people_for
+from .factories import MONDAY, evidence, make_record
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 D = datetime.date
-MONDAY = D(2026, 6, 1)
 EXPLANATION_DUE = D(2026, 6, 15)  # ten working days
 RECTIFICATION_DUE = D(2026, 7, 14)  # thirty working days, across the Dragon Boat Festival
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch, MONDAY)
-
-
-@pytest.fixture
-def people(world, clock):
-    return people_for(world.department, world.district)
 
 
 @pytest.fixture

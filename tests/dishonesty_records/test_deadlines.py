@@ -10,7 +10,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
 
 from core.calendar import add_working_days
 from core.services import CalendarDayInput, calendar_days_import
@@ -19,26 +18,15 @@ from dishonesty_records.choices import ObligationKind, RectificationState
 from dishonesty_records.models import DishonestyRecord, Obligation, RepairApplication
 from hangzhou_integrity.celery import app as celery_app
 
-from .factories import Clock, evidence, make_record, make_repairable, people_for
+from .factories import Clock, evidence, make_record, make_repairable
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 D = datetime.date
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
 def clock(monkeypatch):
     return Clock(monkeypatch, D(2026, 9, 30))
-
-
-@pytest.fixture
-def people(world, clock):
-    return people_for(world.department, world.district)
 
 
 def test_a_proposal_just_before_national_day_may_be_objected_to_after_it(world, people, clock):

@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
 
 from core.ledger import verify_ledger
 from core.models import AuditEvent, LedgerEntry, Notification
@@ -16,28 +15,11 @@ from dishonesty_records.models import DishonestyRecord, Obligation, RepairApplic
 from sharing.models import OutboxEntry
 from tests.permissions import OTHER_ORG
 
-from .factories import Clock, evidence, make_record, make_repairable, people_for
+from .factories import MONDAY, evidence, make_record, make_repairable
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 D = datetime.date
-MONDAY = D(2026, 6, 1)
 STATEMENT = "已全额履行（2026）浙0106执123号判决，并建立财政资金拨付台账，杜绝再次发生。"
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch, MONDAY)
-
-
-@pytest.fixture
-def people(world, clock):
-    return people_for(world.department, world.district)
 
 
 @pytest.fixture

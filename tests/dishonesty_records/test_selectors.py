@@ -4,7 +4,6 @@ supervisor's overview."""
 import datetime
 
 import pytest
-from django.utils import translation
 
 from dishonesty_records import selectors, services
 from dishonesty_records.choices import Category, ObligationKind, RectificationState, SanctionKind
@@ -13,27 +12,10 @@ from organizations.choices import Role
 from tests.factories import user_with_role
 from tests.permissions import OTHER_ORG
 
-from .factories import Clock, civil_servant_in, evidence, make_record, make_repairable, people_for
+from .factories import MONDAY, civil_servant_in, evidence, make_record, make_repairable
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 D = datetime.date
-MONDAY = D(2026, 6, 1)
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch, MONDAY)
-
-
-@pytest.fixture
-def people(world, clock):
-    return people_for(world.department, world.district)
 
 
 def published(world, people, **overrides):

@@ -11,7 +11,6 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
 
 from core.ledger import verify_ledger
 from core.models import AuditEvent, LedgerEntry, Notification, PublicationVersion, PublicityRule
@@ -36,29 +35,12 @@ from sharing.models import OutboxEntry
 from tests.factories import user_with_role
 from tests.permissions import OTHER_ORG, OWN_ORG, SUPERVISOR
 
-from .factories import Clock, civil_servant_in, evidence, make_record, people_for, proposal_data
+from .factories import MONDAY, civil_servant_in, evidence, make_record, proposal_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 D = datetime.date
-MONDAY = D(2026, 6, 1)
 OBJECTION_DEADLINE = D(2026, 6, 8)  # five working days after Monday 1 June
 RECORD_TYPE = "dishonesty_records.record"
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch, MONDAY)
-
-
-@pytest.fixture
-def people(world, clock):
-    return people_for(world.department, world.district)
 
 
 def propose(world, people, **overrides):

@@ -7,7 +7,6 @@ import time
 import pytest
 from django.core import mail
 from django.db import connection
-from django.utils import translation
 
 from core.models import AuditEvent, LedgerEntry, Notification
 from core.publication import PublicationStatus
@@ -20,29 +19,12 @@ from sharing.models import OutboxEntry
 from tests.permissions import OWN_ORG, SUPERVISOR
 
 from ..conftest import uses_postgresql
-from .factories import Clock, evidence, make_record, make_repairable, people_for
+from .factories import evidence, make_record, make_repairable
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 D = datetime.date
-MONDAY = D(2026, 6, 1)
 EXPLANATION_DUE = D(2026, 6, 15)
 PUBLICITY_ENDS = D(2027, 6, 1)  # a general record determined on 1 June 2026: twelve months
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch, MONDAY)
-
-
-@pytest.fixture
-def people(world, clock):
-    return people_for(world.department, world.district)
 
 
 def published(world, people, **overrides):

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from core.audit import audit_log_many
 from core.publication import PublicationAction
 from core.publishing import apply_transition
+from core.services import notify
+from organizations.selectors import supervisors_over
 
 from ..choices import RectificationState
 from ..models import DishonestyRecord, Obligation, RepairApplication
@@ -70,8 +72,9 @@ def escalate_overdue_obligations(*, today: datetime.date | None = None, batch_si
                     targets=batch,
                     scope_path_of=lambda o: o.record.subject_organization.path,
                 )
+                recipients_by_organization: dict = {}
                 for obligation in batch:
-                    _tell_overdue(obligation)
+                    _tell_overdue(obligation, recipients_by_organization)
         escalated += len(batch)
         if len(batch) < batch_size:
             break
@@ -86,16 +89,29 @@ def escalate_overdue_obligations(*, today: datetime.date | None = None, batch_si
     return escalated
 
 
-def _tell_overdue(obligation: Obligation) -> None:
+def _tell_overdue(obligation: Obligation, recipients_by_organization: dict | None = None) -> None:
+    """Both sides hear of each overdue obligation once; who they are is looked up once per body per batch."""
     record = obligation.record
+    cache = recipients_by_organization if recipients_by_organization is not None else {}
+    organization = record.subject_organization
+    if organization.pk not in cache:
+        cache[organization.pk] = (common.subject_side_users(record), list(supervisors_over(organization)))
+    subject_side, supervisors = cache[organization.pk]
     subject = _("Overdue: %(kind)s for %(reference)s, due %(date)s") % {
         "kind": obligation.get_kind_display(),
         "reference": record.reference,
         "date": obligation.due_on,
     }
     dedupe = f"dishonesty-overdue-{obligation.pk}-{obligation.due_on:%Y%m%d}"
-    common.notify_subject(record, kind="dishonesty.overdue", subject=subject, dedupe=dedupe)
-    common.notify_supervisors(record, kind="dishonesty.overdue", subject=subject, dedupe=dedupe)
+    for recipients in (subject_side, supervisors):
+        notify(
+            recipients=recipients,
+            kind="dishonesty.overdue",
+            subject=subject,
+            link=common.record_link(record),
+            dedupe_key=dedupe,
+            email=True,
+        )
 
 
 def notify_ready_for_ruling(*, today: datetime.date | None = None, batch_size: int = BATCH_SIZE) -> int:

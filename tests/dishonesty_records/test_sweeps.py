@@ -210,9 +210,9 @@ def test_two_escalation_sweeps_at_once_escalate_each_obligation_once(world, peop
     records = [published(world, people) for _ in range(8)]
     real_tell = sweeps._tell_overdue
 
-    def slow_tell(obligation):
+    def slow_tell(obligation, *args):
         time.sleep(0.02)  # inside the batch's transaction: the two sweeps overlap
-        real_tell(obligation)
+        real_tell(obligation, *args)
 
     monkeypatch.setattr(sweeps, "_tell_overdue", slow_tell)
     clock.set(D(2026, 7, 15))  # both obligations of every record are late

@@ -116,6 +116,9 @@ class ProposalForm(ContentFields):
         )
         if not with_files:
             del self.fields["files"]
+        # The body or the person, whichever the subject kind asks for (static/js/site.js hides the other).
+        self.fields["subject_organization"].widget.attrs["data-show-when"] = f"subject_kind={SubjectKind.ORGANIZATION}"
+        self.fields["civil_servant"].widget.attrs["data-show-when"] = f"subject_kind={SubjectKind.CIVIL_SERVANT}"
 
     def service_data(self) -> dict:
         data = {name: value for name, value in self.cleaned_data.items() if name != "files"}

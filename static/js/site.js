@@ -101,6 +101,30 @@
     }, function () { /* copy not permitted; leave the button unchanged */ });
   });
 
+  // <input|select data-show-when="other_field=value">: show this field's block (.mb-3) only while the
+  // named field of the same form has that value. Without script every field simply stays visible.
+  function applyShowWhen(form) {
+    form.querySelectorAll('[data-show-when]').forEach(function (el) {
+      var rule = el.getAttribute('data-show-when').split('=');
+      var controller = form.elements.namedItem(rule[0]);
+      var block = el.closest('.mb-3') || el;
+      block.hidden = !!controller && controller.value !== rule[1];
+    });
+  }
+  document.addEventListener('DOMContentLoaded', function () {
+    document.querySelectorAll('form').forEach(function (form) {
+      if (form.querySelector('[data-show-when]')) {
+        applyShowWhen(form);
+      }
+    });
+  });
+  document.addEventListener('change', function (event) {
+    var form = event.target.form;
+    if (form && form.querySelector('[data-show-when]')) {
+      applyShowWhen(form);
+    }
+  });
+
   // htmx: send the CSRF token with every request.
   document.addEventListener('DOMContentLoaded', function () {
     if (!window.htmx) {

@@ -55,6 +55,10 @@ def test_propose_confirm_publish_and_repair(page, live_server):
     page.wait_for_url("**/staff/dishonesty-records/")
     page.get_by_role("link", name="Propose a record").click()
     page.wait_for_url("**/staff/dishonesty-records/new/")
+    # The form asks for the body or the person, whichever the subject kind needs.
+    assert page.is_visible("#id_subject_organization") and page.is_hidden("#id_civil_servant")
+    page.select_option("#id_subject_kind", "civil_servant")
+    assert page.is_visible("#id_civil_servant") and page.is_hidden("#id_subject_organization")
     page.select_option("#id_subject_kind", "organization")
     page.select_option("#id_subject_organization", str(world.department.pk))
     page.select_option("#id_category", "court_judgment_default")

@@ -85,6 +85,14 @@ def ensure_allowed(record, action: str) -> None:
         )
 
 
+def require_reason(reason: str, *, message: str, field: str = "reason") -> str:
+    """A withdrawal, correction or ruling states why: at least four characters, or a field error."""
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise ValidationError({field: [message]})
+    return reason
+
+
 def ensure_four_eyes(record, actor) -> None:
     """Nobody publishes what they entered themselves."""
     if record.created_by_label and record.created_by_label == actor_label(actor):

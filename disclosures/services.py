@@ -15,7 +15,7 @@ from core.audit import actor_label, actor_user, audit_log, audit_log_many, diff,
 from core.calendar import WorkingCalendar, add_months, calendar_for
 from core.models import PublicityRule
 from core.publication import PublicationAction, PublicationStatus
-from core.publishing import apply_transition, ensure_allowed, ensure_four_eyes
+from core.publishing import apply_transition, ensure_allowed, ensure_four_eyes, require_reason
 from core.search import grams
 from core.services import notify
 
@@ -171,9 +171,7 @@ def disclosure_bulk_publish(*, records: Iterable, actor) -> tuple[list, dict[int
 
 @transaction.atomic
 def disclosure_withdraw(*, record, reason: str, actor):
-    reason = (reason or "").strip()
-    if len(reason) < 4:
-        raise ValidationError({"reason": [_("Give the reason for the withdrawal.")]})
+    reason = require_reason(reason, message=_("Give the reason for the withdrawal."))
     record = type(record).objects.select_for_update().select_related("authority", "data_source").get(pk=record.pk)
     apply_transition(record, action=PublicationAction.WITHDRAW, actor=actor, reason=reason, payload_builder=payload_of)
     return record
@@ -182,9 +180,7 @@ def disclosure_withdraw(*, record, reason: str, actor):
 @transaction.atomic
 def disclosure_correct(*, record, data: dict, reason: str, actor):
     """A published record changes as a new version; every earlier version stays in its history."""
-    reason = (reason or "").strip()
-    if len(reason) < 4:
-        raise ValidationError({"reason": [_("Say what was wrong and what the correction changes.")]})
+    reason = require_reason(reason, message=_("Say what was wrong and what the correction changes."))
     kind = kind_of(record)
     stored = type(record).objects.select_for_update().select_related("authority", "data_source").get(pk=record.pk)
     ensure_allowed(stored, PublicationAction.CORRECT)

@@ -52,13 +52,6 @@ def require_supervisor(actor, record: DishonestyRecord) -> None:
         raise PermissionDenied(_("Only a supervisor whose jurisdiction covers this organization may do this."))
 
 
-def require_reason(reason: str, *, field: str = "reason", message: str | None = None) -> str:
-    reason = (reason or "").strip()
-    if len(reason) < 4:
-        raise ValidationError({field: [message or _("Give the reasons (at least four characters).")]})
-    return reason
-
-
 # --- notices --------------------------------------------------------------------------------------
 
 

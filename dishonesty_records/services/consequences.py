@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import actor_label, audit_log
 from core.publication import PublicationStatus
+from core.publishing import require_reason
 
 from ..choices import (
     EvidenceStage,
@@ -145,7 +146,7 @@ def obligation_return(
     obligation = _locked_obligation(obligation)
     common.require_supervisor(actor, obligation.record)
     submission = _pending_submission(obligation)
-    reason = common.require_reason(reason, message=_("Say what is missing."))
+    reason = require_reason(reason, message=_("Say what is missing."))
     if extra_working_days is not None and not 1 <= extra_working_days <= 250:
         raise ValidationError({"extra_working_days": [_("Between 1 and 250 working days.")]})
     submission.decision, submission.decided_at = SubmissionDecision.RETURNED, timezone.now()
@@ -255,7 +256,7 @@ def sanction_lift(*, sanction: Sanction, reason: str, actor) -> Sanction:
     common.require_supervisor(actor, sanction.record)
     if sanction.status != SanctionStatus.ACTIVE:
         raise ValidationError(_("This sanction was already lifted."), code="illegal_transition")
-    reason = common.require_reason(reason, message=_("Give the reason for lifting the sanction."))
+    reason = require_reason(reason, message=_("Give the reason for lifting the sanction."))
     sanction.status, sanction.lifted_at, sanction.lift_reason = SanctionStatus.LIFTED, timezone.now(), reason
     sanction.save(update_fields=["status", "lifted_at", "lift_reason", "updated_at"])
     audit_log(actor=actor, action="sanction.lift", target=sanction, after={"reason": reason})

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import actor_label, actor_user, audit_log
 from core.publication import PublicationAction, PublicationStatus
-from core.publishing import apply_transition
+from core.publishing import apply_transition, require_reason
 from core.services import notify
 from organizations.choices import Role
 from organizations.selectors import users_with_role
@@ -105,7 +105,7 @@ def repair_approve(*, application: RepairApplication, reason: str, actor) -> Rep
     application = _locked_application(application)
     record = locked(application.record)
     common.require_supervisor(actor, record)
-    reason = common.require_reason(reason, message=_("Give the reasons for the decision."))
+    reason = require_reason(reason, message=_("Give the reasons for the decision."))
     _decide(application, status=RepairStatus.APPROVED, reason=reason, actor=actor)
     apply_transition(record, action=PublicationAction.REPAIR, actor=actor, reason=reason, payload_builder=payload_of)
     audit_log(actor=actor, action="repair.approve", target=application, after={"reason": reason})
@@ -118,7 +118,7 @@ def repair_reject(*, application: RepairApplication, reason: str, actor) -> Repa
     application = _locked_application(application)
     record = application.record
     common.require_supervisor(actor, record)
-    reason = common.require_reason(reason, message=_("Give the reasons for the decision."))
+    reason = require_reason(reason, message=_("Give the reasons for the decision."))
     _decide(application, status=RepairStatus.REJECTED, reason=reason, actor=actor)
     audit_log(actor=actor, action="repair.reject", target=application, after={"reason": reason})
     _tell_applicant_and_deciding_unit(application, record, approved=False)

@@ -16,7 +16,7 @@ from core.calendar import add_months
 from core.choices import Action
 from core.models import PublicityRule
 from core.publication import PublicationAction, PublicationStatus
-from core.publishing import apply_transition, ensure_allowed
+from core.publishing import apply_transition, ensure_allowed, require_reason
 from organizations.models import Organization
 
 from ..choices import (
@@ -178,7 +178,7 @@ def record_dismiss(*, record: DishonestyRecord, reason: str, actor) -> Dishonest
     common.require_supervisor(actor, record)
     if record.stage not in (Stage.PROPOSED, Stage.OBJECTED):
         raise illegal(_("This record was already ruled on (%(stage)s).") % {"stage": Stage(record.stage).label.lower()})
-    reason = common.require_reason(reason, message=_("Give the reasons for the dismissal."))
+    reason = require_reason(reason, message=_("Give the reasons for the dismissal."))
     record.stage, record.reason, record.ruled_at, record.ruled_by = (
         Stage.DISMISSED,
         reason,
@@ -227,7 +227,7 @@ def record_withdraw(*, record: DishonestyRecord, reason: str, actor) -> Dishones
     sanctions are lifted with the same reason. Nothing is deleted."""
     record = locked(record)
     common.require_supervisor(actor, record)
-    reason = common.require_reason(reason, message=_("Give the reason for the withdrawal."))
+    reason = require_reason(reason, message=_("Give the reason for the withdrawal."))
     if record.stage != Stage.CONFIRMED:
         raise illegal(_("Only a confirmed record is withdrawn; a proposal is dismissed instead."))
     if record.status == PublicationStatus.DRAFT:
@@ -263,7 +263,7 @@ def record_correct(*, record: DishonestyRecord, data: dict, reason: str, actor) 
     """A published record changes as a new version; the earlier versions stay in its history."""
     record = locked(record)
     common.require_supervisor(actor, record)
-    reason = common.require_reason(reason, message=_("Say what was wrong and what the correction changes."))
+    reason = require_reason(reason, message=_("Say what was wrong and what the correction changes."))
     ensure_allowed(record, PublicationAction.CORRECT)
     before = snapshot(record, CONTENT_FIELDS)
     merged = {**{name: getattr(record, name) for name in PROPOSAL_FIELDS}, **data}

@@ -14,7 +14,7 @@ from .consequences import (
     sanction_record_outcome,
 )
 from .deadlines import recompute_deadlines
-from .records import clean_proposal, record_object, record_propose, record_update, record_waive_objection
+from .records import clean_proposal, evidence_open, record_object, record_propose, record_update, record_waive_objection
 from .repair import repair_apply, repair_approve, repair_refusal, repair_reject
 from .rulings import record_confirm, record_correct, record_dismiss, record_publish, record_withdraw
 from .sweeps import (
@@ -28,6 +28,7 @@ __all__ = [
     "clean_proposal",
     "end_due_publicity",
     "escalate_overdue_obligations",
+    "evidence_open",
     "flag_overdue_repair_reviews",
     "notify_ready_for_ruling",
     "obligation_accept",

@@ -25,7 +25,7 @@ from ..choices import (
     Stage,
     SubjectKind,
 )
-from ..models import DishonestyRecord
+from ..models import DishonestyRecord, Evidence
 from . import common
 
 # Which fields a proposal sets and a correction may change.
@@ -283,3 +283,9 @@ def record_waive_objection(*, record: DishonestyRecord, actor) -> DishonestyReco
     record.save(update_fields=["objection_waived_at", "updated_at"])
     audit_log(actor=actor, action="dishonesty_record.waive_objection", target=record)
     return record
+
+
+def evidence_open(*, evidence: Evidence, actor):
+    """Open an evidence file for a principal already shown to be in scope; every download is audited."""
+    audit_log(actor=actor, action="evidence.download", target=evidence, after={"record": evidence.record_id})
+    return evidence.file.open("rb")

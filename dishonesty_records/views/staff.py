@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from core.access import scope_for
-from core.audit import actor_label, audit_log
+from core.audit import actor_label
 from core.calendar import add_working_days
 from core.choices import Action
 from core.forms import attach_errors
@@ -422,8 +422,8 @@ def evidence_download(request, pk):
     evidence = get_object_or_404(
         Evidence.objects.in_scope(request.user).select_related("record__subject_organization"), pk=pk
     )
-    audit_log(actor=request.user, action="evidence.download", target=evidence, after={"record": evidence.record_id})
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name)
+    opened = services.evidence_open(evidence=evidence, actor=request.user)
+    return FileResponse(opened, as_attachment=True, filename=evidence.original_name)
 
 
 urlpatterns = [

@@ -11,9 +11,9 @@ from drf_spectacular.utils import (
 from rest_framework import permissions
 from rest_framework.views import APIView
 
-from core.audit import audit_log
 from core.choices import Action
 
+from ... import services
 from ...models import Evidence
 from .common import ERRORS
 
@@ -38,5 +38,5 @@ class EvidenceDownloadView(APIView):
         )
         if evidence is None:
             raise Http404
-        audit_log(actor=request.user, action="evidence.download", target=evidence, after={"record": evidence.record_id})
-        return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name)
+        opened = services.evidence_open(evidence=evidence, actor=request.user)
+        return FileResponse(opened, as_attachment=True, filename=evidence.original_name)

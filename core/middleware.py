@@ -53,9 +53,11 @@ class LocaleMiddleware:
         if not language and is_api:
             language = translation.get_language_from_request(request)
         language = language or settings.LANGUAGE_CODE
-        translation.activate(language)
-        request.LANGUAGE_CODE = translation.get_language()
-        response = self.get_response(request)
+        # For this request only: the thread's language is given back afterwards, so that nothing run later
+        # in the same thread (a test, a task run eagerly) speaks the last visitor's language by accident.
+        with translation.override(language):
+            request.LANGUAGE_CODE = translation.get_language()
+            response = self.get_response(request)
         patch_vary_headers(response, ("Accept-Language", "Cookie") if is_api else ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         if from_query and not is_api:

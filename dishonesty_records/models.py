@@ -214,10 +214,6 @@ class DishonestyRecord(PublishableRecord, TimeStampedModel):
             and self.objection_deadline >= timezone.localdate()
         )
 
-    @property
-    def may_apply_for_repair_from(self) -> datetime.date | None:
-        return self.publicity_min_ends_on
-
 
 class ObligationQuerySet(ScopedQuerySet):
     scope_path_field = "record__subject_organization__path"

@@ -1,6 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent, CalendarDay, LedgerCheck, LedgerEntry, LedgerHead, Notification
+from .access import scope_for
+from .choices import Action
+from .models import AuditEvent, CalendarDay, CalendarYear, LedgerCheck, LedgerEntry, LedgerHead, Notification
+from .services import calendar_year_mark_complete
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -37,6 +42,28 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(ReadOnlyAdmin):
+    """Years are marked complete through the service (audited, deadlines recounted), here or on the page."""
+
+    list_display = ["year", "complete", "source", "marked_by", "marked_at"]
+    list_filter = ["complete"]
+    actions = ["mark_complete"]
+
+    @admin.action(description=_("Mark the selected years complete (the whole State Council notice is loaded)"))
+    def mark_complete(self, request, queryset):
+        if not scope_for(request.user, Action.ADMINISTER).everything:
+            self.message_user(request, _("Only administrators mark a year complete."), messages.ERROR)
+            return
+        for row in queryset.filter(complete=False):
+            try:
+                calendar_year_mark_complete(year=row.year, actor=request.user)
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            else:
+                self.message_user(request, _("%(year)d is marked complete.") % {"year": row.year}, messages.SUCCESS)
 
 
 @admin.register(Notification)

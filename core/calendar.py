@@ -1,8 +1,10 @@
 """Working days: statutory holidays, make-up working days (调休) and a provisional fallback.
 
-Sources, strongest first: rows in CalendarDay (administrators fill them from the State Council
-notice), the chinesecalendar library (one year at a time, 2004–2026 in 1.11), and for a year that
-neither knows, weekends only — such a deadline is marked provisional and recomputed when the
+Sources, day by day, strongest first: a row in CalendarDay (administrators fill them from the State
+Council notice, or add a local holiday), the chinesecalendar library (one year at a time, 2004–2026
+in 1.11), and the weekday rule. A year is fully known when the library knows it or an administrator
+marked its table complete (CalendarYear); in any other year the days the table does not name are
+counted by weekends only, and a deadline through them is marked provisional and recounted when the
 year's holidays are added (see `register_deadline_recomputer`). Nothing here ever raises for an
 unknown year.
 """
@@ -95,11 +97,11 @@ def _chinese_holiday_names() -> dict[str, str]:
 
 
 class WorkingCalendar:
-    """A read-only view of the calendar for a date range, loaded with one query."""
+    """A read-only view of the calendar for a date range, loaded with two small queries."""
 
-    def __init__(self, overrides: dict[datetime.date, tuple[str, str]], table_years: Iterable[int]):
+    def __init__(self, overrides: dict[datetime.date, tuple[str, str]], complete_years: Iterable[int] = ()):
         self._overrides = overrides
-        self._table_years = frozenset(table_years)
+        self._complete_years = frozenset(complete_years)
 
     @classmethod
     def load(cls, start: datetime.date, end: datetime.date) -> WorkingCalendar:
@@ -107,12 +109,7 @@ class WorkingCalendar:
 
         rows = CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "kind", "name")
         overrides = {date: (kind, name) for date, kind, name in rows}
-        table_years = set(
-            CalendarDay.objects.filter(date__year__in=range(start.year, end.year + 1))
-            .values_list("date__year", flat=True)
-            .distinct()
-        )
-        return cls(overrides, table_years)
+        return cls(overrides, complete_table_years(range(start.year, end.year + 1)))
 
     @classmethod
     def load_everything(cls) -> WorkingCalendar:
@@ -121,25 +118,23 @@ class WorkingCalendar:
         from .models import CalendarDay
 
         overrides = {date: (kind, name) for date, kind, name in CalendarDay.objects.values_list("date", "kind", "name")}
-        return cls(overrides, {date.year for date in overrides})
+        return cls(overrides, complete_table_years())
 
     def year_is_known(self, year: int) -> bool:
-        return year in self._table_years or year in library_years()
+        return year in library_years() or year in self._complete_years
 
     def status(self, day: datetime.date) -> DayStatus:
         override = self._overrides.get(day)
         if override:
             kind, name = override
             return DayStatus(kind == CalendarDayKind.WORKDAY, kind, name, provisional=False)
-        if day.year in self._table_years:
-            return self._weekday_rule(day, provisional=False)
         if day.year in library_years():
             if day in chinese_calendar.workdays:
                 return DayStatus(True, "workday", self._name(chinese_calendar.workdays[day]), False)
             if day in chinese_calendar.holidays:
                 return DayStatus(False, "holiday", self._name(chinese_calendar.holidays[day]), False)
             return self._weekday_rule(day, provisional=False)
-        return self._weekday_rule(day, provisional=True)
+        return self._weekday_rule(day, provisional=day.year not in self._complete_years)
 
     def is_working_day(self, day: datetime.date) -> bool:
         return self.status(day).working
@@ -188,10 +183,56 @@ def is_working_day(day: datetime.date) -> bool:
     return WorkingCalendar.load(day, day).is_working_day(day)
 
 
-def year_is_known(year: int) -> bool:
-    from .models import CalendarDay
+def complete_table_years(years: Iterable[int] | None = None) -> set[int]:
+    """Years an administrator marked complete (of `years`, or all of them)."""
+    from .models import CalendarYear
 
-    return year in library_years() or CalendarDay.objects.filter(date__year=year).exists()
+    marked = CalendarYear.objects.filter(complete=True)
+    if years is not None:
+        marked = marked.filter(year__in=list(years))
+    return set(marked.values_list("year", flat=True))
+
+
+def year_is_known(year: int) -> bool:
+    return year in library_years() or year in complete_table_years([year])
+
+
+@dataclass(frozen=True)
+class YearSummary:
+    year: int
+    state: str  # a CalendarYearState
+    built_in: bool  # the library knows the year
+    table_days: int  # rows of the holiday table in that year
+    marked: object | None  # the CalendarYear row, once a year was marked (who, when, from what)
+
+
+def year_summaries(years: Iterable[int]) -> list[YearSummary]:
+    """Complete, partial or unknown, for the holiday page: `years` and every year the table has."""
+    from django.db.models import Count
+    from django.db.models.functions import ExtractYear
+
+    from .choices import CalendarYearState
+    from .models import CalendarDay, CalendarYear
+
+    days = dict(
+        CalendarDay.objects.annotate(year=ExtractYear("date"))
+        .values("year")
+        .annotate(n=Count("id"))
+        .values_list("year", "n")
+    )
+    marked = {row.year: row for row in CalendarYear.objects.select_related("marked_by")}
+    summaries = []
+    for year in sorted(set(years) | set(days) | set(marked)):
+        row = marked.get(year)
+        built_in = year in library_years()
+        if built_in or (row is not None and row.complete):
+            state = CalendarYearState.COMPLETE
+        elif days.get(year):
+            state = CalendarYearState.PARTIAL
+        else:
+            state = CalendarYearState.UNKNOWN
+        summaries.append(YearSummary(year, state, built_in, days.get(year, 0), row))
+    return summaries
 
 
 # --- recomputing open deadlines when a year's holidays arrive --------------------------------------

@@ -7,6 +7,15 @@ class CalendarDayKind(models.TextChoices):
     WORKDAY = "workday", _("Make-up working day (调休上班)")
 
 
+class CalendarYearState(models.TextChoices):
+    """How much of a year's holidays the calendar knows."""
+
+    COMPLETE = "complete", _("Complete")
+    # Some days are in the holiday table, but nobody said the year's notice is all there.
+    PARTIAL = "partial", _("Partial")
+    UNKNOWN = "unknown", _("Unknown")
+
+
 class Action(models.TextChoices):
     """What a principal wants to do with a record; the access rule turns it into a scope."""
 

@@ -44,6 +44,14 @@ class CalendarImportForm(forms.Form):
             "One day per line: date,kind,name — kind is holiday (休) or workday (班). Example: 2027-01-01,holiday,元旦"
         ),
     )
+    complete = forms.BooleanField(
+        label=_("This is the whole notice for these years: mark them complete"),
+        required=False,
+        help_text=_(
+            "Leave unticked for a single local holiday. Until a year is complete, deadlines through its "
+            "other days stay provisional."
+        ),
+    )
 
 
 def attach_errors(form: forms.Form, exc: ValidationError) -> None:

@@ -78,7 +78,7 @@ class CalendarDay(models.Model):
     """A day that breaks the weekday rule: a statutory holiday or a make-up working day.
 
     Filled by administrators from the State Council notice for years the chinesecalendar library
-    does not know yet; a row here always wins over the library.
+    does not know yet, or for a local holiday; a row here wins over the library for its own day only.
     """
 
     date = models.DateField(_("date"), unique=True)
@@ -93,6 +93,37 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.get_kind_display()} {self.name}"
+
+
+class CalendarYear(models.Model):
+    """A year of the holiday table, and whether an administrator declared it complete.
+
+    Rows of CalendarDay alone may be a single local holiday: until the year is marked complete (the
+    State Council notice imported whole), days of a year the library does not know that the table
+    does not name are counted by weekends only and deadlines through them stay provisional.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    complete = models.BooleanField(_("complete"), default=False)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marked complete by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # users are deactivated, never deleted: nothing looks them up here
+    )
+    marked_at = models.DateTimeField(_("marked complete at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        ordering = ["year"]
+
+    def __str__(self):
+        return str(self.year)
 
 
 class Notification(models.Model):

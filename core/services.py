@@ -1,4 +1,4 @@
-"""Writes owned by core: the holiday table and notifications."""
+"""Writes owned by core: the holiday table (days and complete years) and notifications."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .audit import audit_log
+from .audit import actor_user, audit_log
+from .calendar import library_years
 from .choices import CalendarDayKind
-from .models import CalendarDay, Notification
+from .models import CalendarDay, CalendarYear, Notification
 
 
 @dataclass(frozen=True)
@@ -70,8 +72,12 @@ def parse_calendar_days(text: str) -> list[CalendarDayInput]:
     return days
 
 
-def calendar_days_import(*, days: Iterable[CalendarDayInput], source: str, actor) -> int:
-    """Insert or replace holiday-table rows, then recount open deadlines in the affected years."""
+def calendar_days_import(*, days: Iterable[CalendarDayInput], source: str, actor, complete: bool = False) -> int:
+    """Insert or replace holiday-table rows, then recount deadlines in the affected years.
+
+    `complete`: the rows are the whole State Council notice for their years, which are then marked
+    complete (their other days are ordinary weekdays and weekends, no longer provisional).
+    """
     days = list(days)
     years = sorted({d.date.year for d in days})
     with transaction.atomic():
@@ -86,13 +92,87 @@ def calendar_days_import(*, days: Iterable[CalendarDayInput], source: str, actor
                 to_update.append(row)
         CalendarDay.objects.bulk_create(to_create)
         CalendarDay.objects.bulk_update(to_update, ["kind", "name", "source"])
+        # A row per year the table has, so that a partial year can be marked complete later (admin too).
+        CalendarYear.objects.bulk_create([CalendarYear(year=year) for year in years], ignore_conflicts=True)
+        marked = [year for year in years if complete and _mark_complete(year, source=source, actor=actor)]
         audit_log(
             actor=actor,
             action="calendar.import",
-            after={"years": years, "created": len(to_create), "updated": len(to_update), "source": source},
+            after={
+                "years": years,
+                "created": len(to_create),
+                "updated": len(to_update),
+                "marked_complete": marked,
+                "source": source,
+            },
         )
-        transaction.on_commit(lambda: _schedule_recompute(years))
+        if to_create or to_update or marked:
+            transaction.on_commit(lambda: _schedule_recompute(years))
     return len(to_create) + len(to_update)
+
+
+# Far enough either way for any notice an administrator could hold; outside it is a typing mistake.
+CALENDAR_YEARS = range(2000, 2101)
+
+
+@transaction.atomic
+def calendar_year_mark_complete(*, year, source: str = "", actor) -> CalendarYear:
+    """An administrator declares the holiday table of `year` complete: the State Council notice is in.
+
+    Idempotent; a newly complete year has its deadlines recounted.
+    """
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise ValidationError({"year": [_("Give the year as four digits, such as 2027.")]}) from None
+    if year not in CALENDAR_YEARS:
+        raise ValidationError(
+            {
+                "year": [
+                    _("The year must lie between %(first)d and %(last)d.")
+                    % {"first": CALENDAR_YEARS[0], "last": CALENDAR_YEARS[-1]}
+                ]
+            }
+        )
+    if year not in library_years() and not CalendarDay.objects.filter(date__year=year).exists():
+        raise ValidationError(
+            {
+                "year": [
+                    _("No day of %(year)d is in the holiday table yet: load the State Council notice first.")
+                    % {"year": year}
+                ]
+            }
+        )
+    if _mark_complete(year, source=source, actor=actor):
+        transaction.on_commit(lambda: _schedule_recompute([year]))
+    return CalendarYear.objects.get(year=year)
+
+
+def _mark_complete(year: int, *, source: str, actor) -> bool:
+    """Mark one year complete, audited; False when it already was."""
+    row, _created = CalendarYear.objects.select_for_update().get_or_create(year=year)
+    if row.complete:
+        return False
+    if not source:
+        source = (
+            CalendarDay.objects.filter(date__year=year)
+            .exclude(source="")
+            .order_by("-id")
+            .values_list("source", flat=True)
+            .first()
+            or ""
+        )
+    row.complete, row.source = True, source[:200]
+    row.marked_by, row.marked_at = actor_user(actor), timezone.now()
+    row.save()
+    audit_log(
+        actor=actor,
+        action="calendar.year_complete",
+        target=row,
+        before={"complete": False},
+        after={"complete": True, "source": row.source},
+    )
+    return True
 
 
 def _schedule_recompute(years: list[int]) -> None:

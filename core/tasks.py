@@ -26,7 +26,8 @@ def recompute_deadlines(years: list[int]) -> dict[str, int]:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def warn_missing_holiday_calendar(today: str | None = None) -> int:
-    """Each autumn, remind administrators to load next year's holidays before deadlines reach it."""
+    """Each autumn, remind administrators to load next year's holidays (and mark the year complete)
+    before deadlines reach it."""
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
     if day.month not in settings.HOLIDAY_WARNING_MONTHS:
         return 0
@@ -44,7 +45,7 @@ def warn_missing_holiday_calendar(today: str | None = None) -> int:
         subject=_("The holidays of %(year)s are not loaded yet") % {"year": next_year},
         body=_(
             "Deadlines that reach into %(year)s are counted by weekends only and marked provisional. "
-            "Load the State Council holiday notice for %(year)s in the holiday table."
+            "Load the State Council holiday notice for %(year)s in the holiday table and mark the year complete."
         )
         % {"year": next_year},
         link="/staff/calendar/",

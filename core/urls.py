@@ -11,5 +11,6 @@ urlpatterns = [
     path("staff/notifications/", views.notification_list, name="notifications"),
     path("staff/notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
     path("staff/calendar/", views.calendar_admin, name="calendar"),
+    path("staff/calendar/<int:year>/complete/", views.calendar_year_complete, name="calendar_year_complete"),
     path("staff/publicity-rules/", views.publicity_rules, name="publicity_rules"),
 ]

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -17,7 +18,13 @@ from .ledger.forms import RecordLookupForm, record_type_choices
 from .ledger.lookup import check_record
 from .models import AuditEvent, CalendarDay, LedgerCheck, Notification, PublicityRule
 from .pagination import keyset_page
-from .services import calendar_days_import, notification_mark_read, parse_calendar_days, publicity_rule_update
+from .services import (
+    calendar_days_import,
+    calendar_year_mark_complete,
+    notification_mark_read,
+    parse_calendar_days,
+    publicity_rule_update,
+)
 
 
 @never_cache
@@ -76,10 +83,14 @@ def notification_read(request, pk: int):
     return redirect("core:notifications")
 
 
+def _require_administrator(user) -> None:
+    if not scope_for(user, Action.ADMINISTER).everything:
+        raise PermissionDenied
+
+
 @login_required
 def calendar_admin(request):
-    if not scope_for(request.user, Action.ADMINISTER).everything:
-        raise PermissionDenied
+    _require_administrator(request.user)
     form = CalendarImportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -88,27 +99,44 @@ def calendar_admin(request):
             for message in exc.messages:
                 form.add_error("lines", message)
         else:
-            count = calendar_days_import(days=days, source=form.cleaned_data["source"], actor=request.user)
+            count = calendar_days_import(
+                days=days,
+                source=form.cleaned_data["source"],
+                complete=form.cleaned_data["complete"],
+                actor=request.user,
+            )
             messages.success(
                 request, _("%(count)d calendar days saved; open deadlines are being recounted.") % {"count": count}
             )
             return redirect("core:calendar")
-    years = _calendar_years()
+    this_year = timezone.localdate().year
     return render(
         request,
         "core/calendar_admin.html",
-        {"form": form, "years": years, "days": CalendarDay.objects.order_by("-date")[:60]},
+        {
+            "form": form,
+            "years": calendar.year_summaries(range(this_year - 1, this_year + 3)),
+            "days": CalendarDay.objects.order_by("-date")[:60],
+        },
     )
 
 
-def _calendar_years():
-    from django.utils import timezone
-
-    this_year = timezone.localdate().year
-    return [
-        {"year": year, "known": calendar.year_is_known(year), "library": year in calendar.library_years()}
-        for year in range(this_year - 1, this_year + 3)
-    ]
+@login_required
+@require_POST
+def calendar_year_complete(request, year: int):
+    """An administrator declares a partial year's table complete (the whole notice is in)."""
+    _require_administrator(request.user)
+    try:
+        calendar_year_mark_complete(year=year, source=request.POST.get("source", "").strip(), actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("%(year)d is marked complete; deadlines through it are being recounted.") % {"year": year},
+        )
+    return redirect("core:calendar")
 
 
 @login_required

@@ -137,6 +137,10 @@ def _common_indexes(prefix: str):
         models.Index(fields=["subject_uscc", "-id"], name=f"{prefix}_uscc_idx"),
         models.Index(fields=["decided_on", "-id"], name=f"{prefix}_decided_idx"),
         models.Index(fields=["status", "publish_deadline"], name=f"{prefix}_deadline_idx"),
+        # The few deadlines counted by weekends only, recounted when their year's holidays arrive.
+        models.Index(
+            fields=["publish_deadline"], condition=Q(deadline_provisional=True), name=f"{prefix}_provisional_idx"
+        ),
         models.Index(fields=["status", "publicity_ends_on"], name=f"{prefix}_publicity_idx"),
     ]
 

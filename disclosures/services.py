@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import actor_label, actor_user, audit_log, audit_log_many, diff, snapshot
 from core.calendar import WorkingCalendar, add_months, calendar_for
+from core.deadlines import RecountWindow, recount_calendar, recount_deadlines
 from core.models import PublicityRule
 from core.publication import PublicationAction, PublicationStatus
 from core.publishing import apply_transition, ensure_allowed, ensure_four_eyes, require_reason
@@ -281,26 +282,24 @@ def flag_overdue_drafts(*, today: datetime.date | None = None) -> int:
 
 
 def recompute_publish_deadlines(years: Iterable[int]) -> int:
-    """After the holiday table changed: recount deadlines of drafts decided in or just before `years`."""
-    years = sorted(set(years))
-    if not years:
+    """After the holiday table changed: recount the deadlines reaching into `years` of drafts, and of
+    published records whose deadline was provisional (it decides whether they were published on time)."""
+    window = RecountWindow.for_years(years)
+    if window is None:
         return 0
-    start = datetime.date(years[0] - 1, 11, 1)
-    end = datetime.date(years[-1], 12, 31)
-    calendar = WorkingCalendar.load(start, end + datetime.timedelta(days=60))
+    calendar = recount_calendar()
+    fields = ("id", "decided_on", "publish_deadline", "deadline_provisional", "decision_number", "subject_name")
     moved = 0
     for model in MODELS.values():
-        drafts = list(
-            model.objects.drafts()
-            .filter(decided_on__range=(start, end))
-            .only("id", "decided_on", "publish_deadline", "deadline_provisional")
-        )
-        changed = []
-        for record in drafts:
-            old = (record.publish_deadline, record.deadline_provisional)
-            apply_deadline(record, calendar)
-            if (record.publish_deadline, record.deadline_provisional) != old:
-                changed.append(record)
-        model.objects.bulk_update(changed, ["publish_deadline", "deadline_provisional"], batch_size=1000)
-        moved += len(changed)
+        published_provisional = model.objects.exclude(status=PublicationStatus.DRAFT).filter(deadline_provisional=True)
+        for records in (model.objects.drafts(), published_provisional):
+            moved += len(
+                recount_deadlines(
+                    records.filter(window.spans(start="decided_on", due="publish_deadline")).only(*fields),
+                    count=lambda record: calendar.add_working_days(record.decided_on, PUBLISH_WITHIN_WORKING_DAYS),
+                    due_field="publish_deadline",
+                    provisional_field="deadline_provisional",
+                    action=f"{model.record_type}.deadline_recount",
+                )
+            )
     return moved

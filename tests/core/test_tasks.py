@@ -33,9 +33,16 @@ def test_the_warning_is_sent_once_a_month_even_if_beat_runs_twice(administrator)
 
 def test_no_warning_outside_autumn_or_once_the_year_is_loaded(administrator):
     assert warn_missing_holiday_calendar("2026-07-01") == 0
-    calendar_days_import(days=parse_calendar_days("2027-01-01,休,元旦"), source="通知", actor=None)
+    calendar_days_import(days=parse_calendar_days("2027-01-01,休,元旦"), source="通知", actor=None, complete=True)
     assert warn_missing_holiday_calendar("2026-12-01") == 0
     assert not Notification.objects.exists()
+
+
+def test_a_year_with_some_days_but_not_marked_complete_is_still_warned_about(administrator):
+    # A local holiday alone is not the State Council notice: next year's deadlines stay provisional.
+    calendar_days_import(days=parse_calendar_days("2027-06-01,休,地方假日"), source="市政府通知", actor=None)
+    assert warn_missing_holiday_calendar("2026-11-02") == 1
+    assert "mark the year complete" in Notification.objects.get(recipient=administrator).body
 
 
 def test_recompute_runs_every_registered_recomputer(monkeypatch):

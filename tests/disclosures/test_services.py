@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from core.models import AuditEvent, CalendarDay, Notification, PublicationVersion, PublicityRule
+from core.models import AuditEvent, CalendarDay, CalendarYear, Notification, PublicationVersion, PublicityRule
 from core.publication import PublicationStatus
 from core.publishing import history as publication_history
 from disclosures import services
@@ -272,6 +272,7 @@ def test_provisional_deadlines_are_recounted_when_holidays_arrive(world, monkeyp
     )
     assert record.deadline_provisional and record.publish_deadline == D(2027, 1, 6)
     CalendarDay.objects.create(date=D(2027, 1, 1), kind="holiday", name="元旦")
+    CalendarYear.objects.create(year=2027, complete=True)
     assert services.recompute_publish_deadlines([2027]) == 1
     record.refresh_from_db()
     assert not record.deadline_provisional and record.publish_deadline == D(2027, 1, 7)

@@ -85,11 +85,13 @@ def eager_tasks():
 
 
 def import_2027_new_year(django_capture_on_commit_callbacks):
+    """The State Council notice for 2027 (its New Year's Day is all the tests need), imported whole."""
     with django_capture_on_commit_callbacks(execute=True):
         calendar_days_import(
             days=[CalendarDayInput(D(2027, 1, 1), "holiday", "元旦")],
             source="国务院办公厅关于2027年部分节假日安排的通知",
             actor=None,
+            complete=True,
         )
 
 
@@ -158,3 +160,78 @@ def test_an_extended_deadline_is_recounted_from_the_return_not_from_the_confirma
     assert (explanation.due_on, explanation.due_provisional) == (D(2027, 1, 5), False)
     assert explanation.working_days == 5 and explanation.counted_from == D(2026, 12, 28)
     assert not explanation.is_overdue
+
+
+def test_closed_deadlines_that_were_provisional_are_recounted_and_audited(
+    world, people, clock, eager_tasks, django_capture_on_commit_callbacks
+):
+    """An objection already filed, an explanation already handed in and a repair already decided keep
+    the deadline they were measured against: it is recounted too, so "in time" is told right."""
+    from core.models import AuditEvent
+
+    clock.set(D(2026, 12, 28))  # Monday
+    objected = make_record(world.department, proposer=people["staff"])
+    services.record_object(record=objected, statement="我们不同意该认定，理由如下……", actor=people["staff"])
+    confirmed = make_record(
+        world.department,
+        proposer=people["staff"],
+        subject_actor=people["reviewer"],
+        supervisor=people["supervisor"],
+        until="confirmed",
+    )
+    explanation = Obligation.objects.get(record=confirmed, kind=ObligationKind.EXPLANATION)
+    services.obligation_submit(obligation=explanation, text="提交书面说明及相关材料。", actor=people["staff"])
+    repairable = make_repairable(world.department, people=people, determined_on=D(2026, 8, 3))
+    application = services.repair_apply(
+        record=repairable, statement="已全额履行判决并完成整改。", actor=people["staff"], files=[evidence()]
+    )
+    services.repair_reject(
+        application=application, reason="整改材料不足以证明已纠正失信行为。", actor=people["supervisor"]
+    )
+
+    import_2027_new_year(django_capture_on_commit_callbacks)
+
+    objected.refresh_from_db()
+    explanation.refresh_from_db()
+    application.refresh_from_db()
+    assert (objected.objection_deadline, objected.objection_deadline_provisional) == (D(2027, 1, 5), False)
+    assert (explanation.status, explanation.due_on, explanation.due_provisional) == ("submitted", D(2027, 1, 12), False)
+    assert (application.status, application.review_due_on, application.review_due_provisional) == (
+        "rejected",
+        D(2027, 1, 12),
+        False,
+    )
+    recounts = {
+        (event.action, event.target_id): (event.before, event.after)
+        for event in AuditEvent.objects.filter(action__endswith="deadline_recount")
+    }
+    assert recounts[("dishonesty_record.objection_deadline_recount", str(objected.pk))] == (
+        {"objection_deadline": "2027-01-04", "objection_deadline_provisional": True},
+        {"objection_deadline": "2027-01-05", "objection_deadline_provisional": False},
+    )
+    assert recounts[("obligation.deadline_recount", str(explanation.pk))] == (
+        {"due_on": "2027-01-11", "due_provisional": True},
+        {"due_on": "2027-01-12", "due_provisional": False},
+    )
+    assert recounts[("repair.deadline_recount", str(application.pk))] == (
+        {"review_due_on": "2027-01-11", "review_due_provisional": True},
+        {"review_due_on": "2027-01-12", "review_due_provisional": False},
+    )
+    assert services.recompute_deadlines([2027]) == 0  # nothing left to move
+
+
+def test_a_local_holiday_moves_open_deadlines_of_a_year_the_library_knows(
+    world, people, clock, eager_tasks, django_capture_on_commit_callbacks
+):
+    clock.set(D(2026, 11, 20))  # Friday
+    proposal = make_record(world.department, proposer=people["staff"])
+    # 23, 24, 25, 26, 27 November.
+    assert (proposal.objection_deadline, proposal.objection_deadline_provisional) == (D(2026, 11, 27), False)
+    with django_capture_on_commit_callbacks(execute=True):
+        calendar_days_import(
+            days=[CalendarDayInput(D(2026, 11, 23), "holiday", "地方假日")], source="市政府通知", actor=None
+        )
+    proposal.refresh_from_db()
+    assert proposal.objection_deadline == D(2026, 11, 30)
+    # National Day is still skipped for a proposal of 30 September.
+    assert add_working_days(D(2026, 9, 30), 5).due == D(2026, 10, 13)

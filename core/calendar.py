@@ -203,7 +203,7 @@ class YearSummary:
     state: str  # a CalendarYearState
     built_in: bool  # the library knows the year
     table_days: int  # rows of the holiday table in that year
-    marked: object | None  # the CalendarYear row, once a year was marked (who, when, from what)
+    marked: object | None  # the year's CalendarYear row, if any: who marked it complete, when, from what
 
 
 def year_summaries(years: Iterable[int]) -> list[YearSummary]:
@@ -235,14 +235,15 @@ def year_summaries(years: Iterable[int]) -> list[YearSummary]:
     return summaries
 
 
-# --- recomputing open deadlines when a year's holidays arrive --------------------------------------
+# --- recomputing deadlines when a year's holidays arrive (the shared recount: core.deadlines) -------
 
 DeadlineRecomputer = Callable[[Iterable[int]], int]
 _recomputers: dict[str, DeadlineRecomputer] = {}
 
 
 def register_deadline_recomputer(name: str, recompute: DeadlineRecomputer) -> None:
-    """Apps that store deadlines register how to recount their open ones for the given years.
+    """Apps that store deadlines register how to recount them for the given years: the open ones,
+    and the closed ones whose deadline was provisional (`core.deadlines.recount_deadlines` does both).
 
     The callable gets the years whose holidays changed and returns how many deadlines it moved.
     """

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
 from .audit import audit_log_many
 from .calendar import Deadline, WorkingCalendar
@@ -58,8 +59,8 @@ def recount_deadlines(
 ) -> list:
     """Recount the deadline of every row of `queryset` with `count(row)`; store and audit those that moved.
 
-    Keyset batches by id, each written in its own transaction (UPDATE and audit rows together), so a
-    recount of many rows holds no long lock and a rerun finds nothing left to move. Returns the rows
+    Keyset batches by id, each read, written and audited in its own transaction, so a recount of many
+    rows holds no long lock and a rerun finds nothing left to move. Returns the rows
     that moved, with their new values. `queryset` should load what `str(row)` needs (audit rows name
     their target); the audit scope comes from the queryset's `scope_path_field`, in the same query.
     """
@@ -76,48 +77,48 @@ def recount_deadlines(
         page = queryset.order_by("pk")
         if last_pk is not None:
             page = page.filter(pk__gt=last_pk)
-        batch = list(page[:batch_size])
-        if not batch:
-            return moved
-        last_pk = batch[-1].pk
-        groups: dict[tuple, list] = {}
-        for row in batch:
-            before = (getattr(row, due_field), getattr(row, provisional_field))
-            deadline = count(row)
-            after = (deadline.due, deadline.provisional)
-            if after != before:
-                setattr(row, due_field, deadline.due)
-                setattr(row, provisional_field, deadline.provisional)
-                groups.setdefault((before, after), []).append(row)
-        if not groups:
-            continue
-        changed = [row for group in groups.values() for row in group]
+        # Read, count and write under the rows' locks: an edit meanwhile (a draft's decision date) is
+        # either before the read or waits for the write, never overwritten with a stale count.
         with transaction.atomic():
-            if "updated_at" in fields:
-                now = _now()
-                for row in changed:
-                    row.updated_at = now
-            model._default_manager.bulk_update(changed, fields, batch_size=batch_size)
-            # Rows that moved alike share one before/after, so the audit rows go in a few statements.
-            for (before, after), group in groups.items():
-                audit_log_many(
-                    actor=None,
-                    action=action,
-                    targets=group,
-                    changes={
-                        "before": dict(zip((due_field, provisional_field), before, strict=True)),
-                        "after": dict(zip((due_field, provisional_field), after, strict=True)),
-                    },
-                    scope_path_of=_scope_of if scope_field else None,
-                )
-        moved.extend(changed)
+            batch = list(page.select_for_update(of=("self",))[:batch_size])
+            if not batch:
+                return moved
+            last_pk = batch[-1].pk
+            moved.extend(_write_moved(model, batch, count, due_field, provisional_field, fields, action, scope_field))
+
+
+def _write_moved(model, batch, count, due_field, provisional_field, fields, action, scope_field) -> list:
+    groups: dict[tuple, list] = {}
+    for row in batch:
+        before = (getattr(row, due_field), getattr(row, provisional_field))
+        deadline = count(row)
+        after = (deadline.due, deadline.provisional)
+        if after != before:
+            setattr(row, due_field, deadline.due)
+            setattr(row, provisional_field, deadline.provisional)
+            groups.setdefault((before, after), []).append(row)
+    changed = [row for group in groups.values() for row in group]
+    if not changed:
+        return changed
+    if "updated_at" in fields:
+        now = timezone.now()
+        for row in changed:
+            row.updated_at = now
+    model._default_manager.bulk_update(changed, fields, batch_size=len(changed))
+    # Rows that moved alike share one before/after, so their audit rows go in one statement.
+    for (before, after), group in groups.items():
+        audit_log_many(
+            actor=None,
+            action=action,
+            targets=group,
+            changes={
+                "before": dict(zip((due_field, provisional_field), before, strict=True)),
+                "after": dict(zip((due_field, provisional_field), after, strict=True)),
+            },
+            scope_path_of=_scope_of if scope_field else None,
+        )
+    return changed
 
 
 def _scope_of(row) -> str:
     return row._recount_scope or ""
-
-
-def _now():
-    from django.utils import timezone
-
-    return timezone.now()

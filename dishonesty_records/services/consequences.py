@@ -1,5 +1,9 @@
 """Consequences of a confirmed record (§4): the written explanation and the rectification the subject owes,
-and sanctions as data (notice of criticism, no honours until a date, referral for accountability)."""
+and sanctions as data (notice of criticism, no honours until a date, referral for accountability).
+
+The sanctions shown with a published record are part of its public and national documents
+(national.shown_sanctions): imposing or lifting one is announced as a new version of the record, with
+its ledger entry and national push, in the same transaction."""
 
 from __future__ import annotations
 
@@ -13,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import actor_label, audit_log
-from core.publication import PublicationStatus
-from core.publishing import require_reason
+from core.publication import PublicationAction, PublicationStatus
+from core.publishing import apply_transition, require_reason
 
 from ..choices import (
     EvidenceStage,
@@ -27,7 +31,7 @@ from ..choices import (
 )
 from ..models import OPEN_OBLIGATION_STATUSES, DishonestyRecord, Obligation, Sanction, Submission
 from . import common
-from .records import locked
+from .records import locked, payload_of
 from .rulings import ruling_authority
 
 
@@ -182,6 +186,17 @@ def obligation_return(
 # --- sanctions ------------------------------------------------------------------------------------
 
 
+def _announce_if_changed(record: DishonestyRecord, before: dict, *, actor, reason: str) -> None:
+    """A published record whose documents a sanction changed gets a new version: ledgered and pushed like
+    a correction. A draft shows its sanctions when it is published; a record that left public view keeps
+    the ones it left with; a sanction the public is not shown (a civil servant's honours bar) changes
+    nothing."""
+    if record.status == PublicationStatus.PUBLISHED and payload_of(record) != before:
+        apply_transition(
+            record, action=PublicationAction.CORRECT, actor=actor, reason=reason, payload_builder=payload_of
+        )
+
+
 @transaction.atomic
 def sanction_impose(
     *,
@@ -219,6 +234,7 @@ def sanction_impose(
         errors["referred_to"] = [_("Name the body the case is referred to.")]
     if errors:
         raise ValidationError(errors)
+    before = payload_of(record)
     sanction = Sanction.objects.create(
         record=record,
         kind=kind,
@@ -236,6 +252,12 @@ def sanction_impose(
         target=sanction,
         after={"kind": kind, "reason": reason, "start_on": start_on, "end_on": end_on},
     )
+    _announce_if_changed(
+        record,
+        before,
+        actor=actor,
+        reason=_("Sanction imposed: %(kind)s. %(reason)s") % {"kind": sanction.get_kind_display(), "reason": reason},
+    )
     common.notify_subject(
         record,
         kind="dishonesty.sanction",
@@ -248,18 +270,24 @@ def sanction_impose(
 
 @transaction.atomic
 def sanction_lift(*, sanction: Sanction, reason: str, actor) -> Sanction:
-    sanction = (
-        Sanction.objects.select_for_update(of=("self",))
-        .select_related("record__subject_organization")
-        .get(pk=sanction.pk)
-    )
-    common.require_supervisor(actor, sanction.record)
+    # The record first, as every service that changes it locks it: a new version may follow.
+    record = locked(DishonestyRecord(pk=sanction.record_id))
+    sanction = Sanction.objects.select_for_update(of=("self",)).get(pk=sanction.pk)
+    sanction.record = record
+    common.require_supervisor(actor, record)
     if sanction.status != SanctionStatus.ACTIVE:
         raise ValidationError(_("This sanction was already lifted."), code="illegal_transition")
     reason = require_reason(reason, message=_("Give the reason for lifting the sanction."))
+    before = payload_of(record)
     sanction.status, sanction.lifted_at, sanction.lift_reason = SanctionStatus.LIFTED, timezone.now(), reason
     sanction.save(update_fields=["status", "lifted_at", "lift_reason", "updated_at"])
     audit_log(actor=actor, action="sanction.lift", target=sanction, after={"reason": reason})
+    _announce_if_changed(
+        record,
+        before,
+        actor=actor,
+        reason=_("Sanction lifted: %(kind)s. %(reason)s") % {"kind": sanction.get_kind_display(), "reason": reason},
+    )
     return sanction
 
 

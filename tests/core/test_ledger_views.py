@@ -70,7 +70,8 @@ def test_a_changed_record_gets_a_mismatch_verdict(client, public_penalty):
         cursor.execute("UPDATE disclosures_penaltydisclosure SET subject_name = 'x' WHERE id = %s", [public_penalty.pk])
     page = lookup(client, public_penalty).content.decode()
     assert "The record does not match the ledger." in page
-    assert "Entry #1: document differs from the record" in page
+    assert "Entry #1: public document differs from the record" in page
+    assert "Entry #1: national (pushed) document differs from the record" in page
 
 
 def test_a_withdrawn_record_shows_its_entries_but_not_its_content(client, withdrawn_penalty):

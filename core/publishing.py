@@ -113,14 +113,14 @@ def apply_transition(
         after={"status": record.status, "version": record.version, **({"reason": reason} if reason else {})},
     )
     if action in ANNOUNCED_ACTIONS:
-        described = publishable(record.record_type)
+        public, national = publishable(record.record_type).documents_of(record)
         ledger_append(
             record_type=record.record_type,
             record_id=record.pk,
             version=record.version,
             action=action,
-            document=described.public_document(record),
-            national_document=described.national_document(record),
+            document=public,
+            national_document=national,
         )
         announce(record, version)
     return version

@@ -24,6 +24,18 @@ class Publishable:
     # prefetch_related() that the documents need (a dishonesty record's sanctions): the ledger's check
     # loads records a batch at a time and must not ask once per record.
     prefetch: tuple[str, ...] = field(default=())
+    # Optional: (public, national) from one build, where that is cheaper than two (the ledger's check
+    # reads both of every record). Must give what the two callables above give.
+    documents: Callable[[object], tuple[dict, dict]] | None = None
+
+    def documents_of(self, record) -> tuple[dict, dict]:
+        """(public, national). The same dict twice when the public may see all of it."""
+        if self.documents is not None:
+            return self.documents(record)
+        public = self.public_document(record)
+        if self.national_document is self.public_document:
+            return public, public
+        return public, self.national_document(record)
 
 
 _publishables: dict[str, Publishable] = {}

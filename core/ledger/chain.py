@@ -156,14 +156,15 @@ def fast_entry_hash(
 def ledger_append(
     *, record_type: str, record_id: int, version: int, action: str, document: dict, national_document: dict
 ) -> LedgerEntry:
-    """Append one entry for the record's public `document` and its `national_document` (the pushed one).
+    """Append one entry for the record's public `document` and its `national_document` (the pushed one;
+    the very same dict when the public may see all of it).
 
     Call it inside the transaction that publishes: if that rolls back, so does the entry."""
     using = router.db_for_write(LedgerEntry)
     if not connections[using].in_atomic_block:
         raise LedgerError("ledger_append() must run inside the transaction that makes the change it records")
     public_bytes = canonical_json(document)
-    national_bytes = public_bytes if national_document == document else canonical_json(national_document)
+    national_bytes = public_bytes if national_document is document else canonical_json(national_document)
     head = _locked_head(using)
     entry = LedgerEntry(
         seq=head.seq + 1,

@@ -502,19 +502,21 @@ def compare_record(
         return [("record_missing", "")]
     found = []
     try:
-        public = described.public_document(record)
+        public, national = described.documents_of(record)
         public_bytes = canonical_json(public)
         now_hash = sha256_hex(public_bytes)
+        if commitment is not None:
+            national_now = commitment_of(public_bytes if national is public else canonical_json(national))
     except Exception as exc:  # a record that cannot even be rendered is reported, not fatal
-        public, public_bytes, now_hash = None, None, gettext("unreadable: %(error)r") % {"error": exc}
+        now_hash = national_now = gettext("unreadable: %(error)r") % {"error": exc}
     if now_hash != ledger_hash:
         found.append(
             ("document", gettext("ledger %(ledger)s, record now %(now)s") % {"ledger": ledger_hash, "now": now_hash})
         )
-    if commitment is not None:
-        problem = _national_problem(described, record, public, public_bytes, commitment)
-        if problem:
-            found.append(("national_document", problem))
+    if commitment is not None and national_now != commitment:
+        # The recomputed commitment is not shown: it is worthless without the key, which stays here.
+        detail = gettext("the record's national document no longer matches commitment %(commitment)s")
+        found.append(("national_document", detail % {"commitment": commitment}))
     allowed = STATUS_AFTER.get(action)
     status = getattr(record, "status", None)
     if allowed is not None and status not in allowed:
@@ -529,27 +531,6 @@ def compare_record(
             )
         )
     return found
-
-
-def _national_problem(described, record, public, public_bytes, commitment: str) -> str:
-    """Why the record's national document no longer matches the entry's commitment, or "".
-
-    The recomputed commitment is not shown: it is worth nothing without the key, and the key stays here."""
-    try:
-        if described.national_document is described.public_document and public_bytes is not None:
-            national_bytes = public_bytes
-        else:
-            national = described.national_document(record)
-            national_bytes = (
-                public_bytes if public_bytes is not None and national == public else canonical_json(national)
-            )
-        if commitment_of(national_bytes) == commitment:
-            return ""
-    except Exception as exc:
-        return gettext("unreadable: %(error)r") % {"error": exc}
-    return gettext("the record's national document no longer matches commitment %(commitment)s") % {
-        "commitment": commitment
-    }
 
 
 def _changed_since(using: str, record_type: str, record_id: int, head_seq: int) -> bool:

@@ -523,3 +523,25 @@ def test_worker_processes_on_one_snapshot_find_the_same(monkeypatch):
         ("national_document", records[4].pk),
         ("status", records[7].pk),
     }
+
+
+# --- the import arrows ----------------------------------------------------------------------------
+
+
+def test_the_ledger_reads_the_registry_without_importing_the_publishing_module():
+    """core.publishing appends to the ledger; the ledger reads core.registry, never core.publishing."""
+    import ast
+    from pathlib import Path
+
+    import core.ledger
+
+    imported = set()
+    for path in Path(core.ledger.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                module = node.module or ""
+                imported |= {module, *(f"{module}.{alias.name}" for alias in node.names)}
+            elif isinstance(node, ast.Import):
+                imported |= {alias.name for alias in node.names}
+    assert "core.registry" in imported
+    assert not {name for name in imported if name == "core.publishing" or name.startswith("core.publishing.")}

@@ -4,6 +4,7 @@ import datetime
 import hashlib
 import hmac
 import importlib
+import operator
 import sys
 
 import pytest
@@ -20,7 +21,7 @@ from disclosures.choices import IdType
 from disclosures.models import PenaltyDisclosure
 from tests.conftest import uses_postgresql
 from tests.core.test_ledger import entries_of, problems, recomputed, run_verify, tamper
-from tests.disclosures.factories import make_natural_person_penalty, make_penalty, natural_person_id
+from tests.disclosures.factories import make_license, make_natural_person_penalty, make_penalty, natural_person_id
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +94,26 @@ def test_the_commitment_depends_on_the_key_so_a_guess_cannot_be_tested_without_i
     assert keyed(settings, national) != entry.national_commitment
     report = verify_ledger()  # a verifier with the wrong key cannot confirm the national document
     assert problems(report) == [("national_document", entry.seq, "disclosures.penalty", penalty.pk)]
+
+
+def test_both_documents_built_at_once_are_the_documents_built_one_by_one(world):
+    records = [
+        make_natural_person_penalty(world.department),
+        make_penalty(
+            world.department,
+            legal_representative_id_type=IdType.RESIDENT_ID,
+            legal_representative_id_number=natural_person_id(8),
+        ),
+        make_penalty(world.department),
+        make_license(world.department),
+    ]
+    for record in records:
+        described, loaded = publishable(record.record_type), fresh(record)
+        public, national = described.documents_of(loaded)
+        assert (public, national) == (described.public_document(loaded), described.national_document(loaded))
+    # Nothing to mask: one dict, encoded once by the ledger and its check.
+    assert operator.is_(*publishable("disclosures.license").documents_of(fresh(records[3])))
+    assert not operator.is_(*publishable("disclosures.penalty").documents_of(fresh(records[0])))
 
 
 # --- what the verifier finds -----------------------------------------------------------------------

@@ -49,6 +49,10 @@ WIRE_LABELS = {
 }
 
 
+# The sanctions shown with the record (see _sanctions), present only when there is one to show.
+SANCTION_FIELDS = ("ZWSX_CJLB", "ZWSX_CJNR", "ZWSX_TBPP")
+
+
 def _date(value) -> str:
     return value.isoformat() if value else ""
 

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import actor_label, audit_log
+from core.ledger import document_hash
+from core.models import LedgerEntry
 from core.publication import PublicationAction, PublicationStatus
 from core.publishing import apply_transition, require_reason
 
@@ -30,6 +32,7 @@ from ..choices import (
     SubmissionDecision,
 )
 from ..models import OPEN_OBLIGATION_STATUSES, DishonestyRecord, Obligation, Sanction, Submission
+from ..national import SANCTION_FIELDS
 from . import common
 from .records import locked, payload_of
 from .rulings import ruling_authority
@@ -289,6 +292,42 @@ def sanction_lift(*, sanction: Sanction, reason: str, actor) -> Sanction:
         reason=_("Sanction lifted: %(kind)s. %(reason)s") % {"kind": sanction.get_kind_display(), "reason": reason},
     )
     return sanction
+
+
+def record_announce_sanctions(*, actor=None) -> tuple[int, list[int]]:
+    """Once, after the upgrade that put the sanctions shown with a record into its documents: a published
+    record that had them before announces a new version carrying them (ledger entry and push).
+
+    Only where its latest ledger entry still matches the document without the sanction fields, so that no
+    other change is covered up: those are left to verify_ledger. Idempotent. Returns (announced, left)."""
+    announced, left = 0, []
+    candidates = (
+        DishonestyRecord.objects.filter(status=PublicationStatus.PUBLISHED, sanctions__status=SanctionStatus.ACTIVE)
+        .values_list("pk", flat=True)
+        .distinct()
+        .order_by("pk")
+    )
+    for record_id in list(candidates):
+        with transaction.atomic():
+            record = locked(DishonestyRecord(pk=record_id))
+            latest = LedgerEntry.objects.filter(record_type=record.record_type, record_id=record.pk).order_by("-seq")
+            ledgered = latest.values_list("document_hash", flat=True).first()
+            document = payload_of(record)
+            if record.status != PublicationStatus.PUBLISHED or ledgered == document_hash(document):
+                continue
+            without = {code: value for code, value in document.items() if code not in SANCTION_FIELDS}
+            if ledgered is None or document_hash(without) != ledgered:
+                left.append(record.pk)
+                continue
+            apply_transition(
+                record,
+                action=PublicationAction.CORRECT,
+                actor=actor,
+                reason=_("The sanctions shown with the record are now part of its published document."),
+                payload_builder=payload_of,
+            )
+            announced += 1
+    return announced, left
 
 
 @transaction.atomic

@@ -193,7 +193,12 @@ def test_a_rolled_back_publish_leaves_no_entry(world):
 def test_appending_outside_a_transaction_is_refused_and_flush_can_still_empty_the_ledger():
     with pytest.raises(LedgerError):
         ledger_append(
-            record_type="disclosures.penalty", record_id=1, version=1, action="publish", document={}, national_document={}
+            record_type="disclosures.penalty",
+            record_id=1,
+            version=1,
+            action="publish",
+            document={},
+            national_document={},
         )
     with transaction.atomic():
         entry = ledger_append(
@@ -222,7 +227,12 @@ def test_appending_without_a_head_row_but_with_entries_is_refused(world):
     tamper("DELETE FROM core_ledgerhead")
     with pytest.raises(LedgerError), transaction.atomic():
         ledger_append(
-            record_type="disclosures.penalty", record_id=1, version=1, action="publish", document={}, national_document={}
+            record_type="disclosures.penalty",
+            record_id=1,
+            version=1,
+            action="publish",
+            document={},
+            national_document={},
         )
 
 

@@ -198,3 +198,40 @@ def test_the_verifier_reads_the_sanctions_a_batch_at_a_time(world, people):
     for _ in range(3):
         criticise(record_until(world, people, "published"), people)
     assert queries_of_a_check() == few  # not one query per record
+
+
+def test_after_the_upgrade_records_with_sanctions_announce_them_once_and_nothing_else_is_covered_up(world, people):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from organizations.models import Organization
+
+    # Before the upgrade a sanction changed nothing in the ledgered document: made here as it was then.
+    before_upgrade, tampered = record_until(world, people, "published"), record_until(world, people, "published")
+    for record in (before_upgrade, tampered):
+        Sanction.objects.create(
+            record=record,
+            kind=SanctionKind.NOTICE_OF_CRITICISM,
+            authority=Organization.objects.get(pk=world.district.pk),
+            reason="通报批评",
+            listed_on=D(2026, 6, 1),
+            start_on=D(2026, 6, 1),
+            notice_text=NOTICE,
+        )
+    DishonestyRecord.objects.filter(pk=tampered.pk).update(facts_summary="摘要被改写")
+    assert {m.record_id for m in verify_ledger().mismatches} == {before_upgrade.pk, tampered.pk}
+
+    out = StringIO()
+    call_command("announce_sanctions", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "1 record(s) announced a version with their sanctions.",
+        f"Left alone (the ledger differs in more than the sanctions): {tampered.pk}",
+    ]
+    assert actions(before_upgrade) == ["publish", "correct"] and actions(tampered) == ["publish"]
+    assert (
+        OutboxEntry.objects.filter(record_id=before_upgrade.pk).latest("id").publication.payload["ZWSX_TBPP"] == NOTICE
+    )
+    assert {m.record_id for m in verify_ledger().mismatches} == {tampered.pk}  # still reported
+    call_command("announce_sanctions", stdout=StringIO())  # a second run announces nothing more
+    assert actions(before_upgrade) == ["publish", "correct"]

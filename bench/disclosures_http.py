@@ -285,6 +285,7 @@ def start_gunicorn(port: int, workers: int, database_url: str, redis_url: str) -
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "hangzhou_integrity.settings.production",
         "SECRET_KEY": "bench",
+        "LEDGER_COMMITMENT_KEY": "bench-ledger-commitment-key-not-a-secret",
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_COOKIES": "false",
         "ALLOWED_HOSTS": HOST,

@@ -16,14 +16,16 @@ Building (once; skipped when the ledger already holds the entries):
    published, some withdrawn or past their publicity) when the database has none;
 2. enough published records are corrected set-based (version 2, corrected_at) for the ledger to
    reach `--entries`;
-3. the public document of every published record is hashed through the registry by forked workers,
-   one event per publication (publish at published_at, correct at corrected_at, withdraw at
-   withdrawn_at) is sorted by time, chained with the ledger's own hash function and written by COPY;
-   the head row is moved to the last entry.
+3. the public document of every published record is hashed, and its national document committed to
+   (HMAC under LEDGER_COMMITMENT_KEY), through the registry by forked workers; one event per
+   publication (publish at published_at, correct at corrected_at, withdraw at withdrawn_at) is
+   sorted by time, chained with the ledger's own hash function and written by COPY; the head row is
+   moved to the last entry.
 
 Then `manage.py verify_ledger` runs `--runs` times as a subprocess (the operators' command, Django
-start-up included) and once more after a one-byte edit of a record's decision number and of an
-entry's document hash, which must both be named; the edits are undone afterwards.
+start-up included) and once more after a one-byte edit of a record's decision number, of the hidden
+digits of a natural person's ID number and of an entry's document hash, which must all be named; the
+edits are undone afterwards.
 """
 
 from __future__ import annotations
@@ -44,18 +46,20 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections, transaction  # noqa: E402
+from django.utils import translation  # noqa: E402
 
-from core.ledger.chain import current_head, document_hash, fast_entry_hash  # noqa: E402
-from core.ledger.verify import RecordLoader  # noqa: E402
+from core.ledger.chain import current_head, document_hash, fast_entry_hash, national_commitment  # noqa: E402
+from core.ledger.verify import PROBLEMS, RecordLoader  # noqa: E402
 from core.models import LEDGER_GENESIS_HASH, LedgerEntry  # noqa: E402
 from core.publication import PublicationStatus  # noqa: E402
 from core.publishing import publishables  # noqa: E402
 
 SCRATCH_PREFIX = "hi_bench"
 HASH_UNIT = 25_000  # records per hashing task
-ACTION_ORDER = {"publish": 0, "correct": 1, "withdraw": 2}
+ACTION_ORDER = {"publish": 0, "correct": 1, "withdraw": 2, "repair": 3}
 
 
 def main() -> None:
@@ -142,7 +146,8 @@ def correct(model, count: int) -> None:
 
 
 def hash_documents(described) -> list[tuple]:
-    """(occurred_at, record_type, record_id, version, action, document_hash) per publication event."""
+    """(occurred_at, record_type, record_id, version, action, document_hash, national_commitment) per
+    publication event."""
     units = []
     for d in described:
         ids = d.model.objects.exclude(status=PublicationStatus.DRAFT).order_by("pk").values_list("pk", flat=True)
@@ -163,17 +168,22 @@ def _hash_unit(unit) -> list[tuple]:
     loader = RecordLoader(publishable(record_type), "default")
     events = []
     for start in range(0, len(ids), 2000):
-        for record in loader.load(ids[start : start + 2000]).values():
-            now = document_hash(loader.described.public_document(record))
+        chunk = ids[start : start + 2000]
+        loaded = loader.load(chunk)  # a range of ids: drafts in between come too, and are left out
+        for record in (loaded[pk] for pk in chunk):
+            public, national = loader.described.documents_of(record)
+            now = (document_hash(public), national_commitment(national))
             if record.version > 1:
-                # What the record said before its correction: only its hash matters to the chain.
-                before = document_hash({**loader.described.public_document(record), "BZ": "更正前"})
-                events.append((record.published_at, record_type, record.pk, 1, "publish", before))
-                events.append((record.corrected_at, record_type, record.pk, record.version, "correct", now))
+                # What the record said before its correction: only its hashes matter to the chain.
+                before = (document_hash({**public, "BZ": "更正前"}), national_commitment({**national, "BZ": "更正前"}))
+                events.append((record.published_at, record_type, record.pk, 1, "publish", *before))
+                events.append((record.corrected_at, record_type, record.pk, record.version, "correct", *now))
             else:
-                events.append((record.published_at, record_type, record.pk, 1, "publish", now))
+                events.append((record.published_at, record_type, record.pk, 1, "publish", *now))
             if record.status == PublicationStatus.WITHDRAWN:
-                events.append((record.withdrawn_at, record_type, record.pk, record.version, "withdraw", now))
+                events.append((record.withdrawn_at, record_type, record.pk, record.version, "withdraw", *now))
+            elif record.status == PublicationStatus.REPAIRED:
+                events.append((record.publicity_ended_at, record_type, record.pk, record.version, "repair", *now))
     return events
 
 
@@ -183,17 +193,17 @@ def write_chain(events: list[tuple]) -> tuple[int, str]:
     with transaction.atomic(), connection.cursor() as cursor:
         with cursor.copy(
             "COPY core_ledgerentry (seq, occurred_at, record_type, record_id, version, action, document_hash, "
-            "prev_hash, hash) FROM STDIN"
+            "national_commitment, prev_hash, hash) FROM STDIN"
         ) as copy:
             lines = []
-            for occurred_at, record_type, record_id, version, action, doc_hash in events:
+            for occurred_at, record_type, record_id, version, action, doc_hash, commitment in events:
                 seq += 1
                 entry_hash = fast_entry_hash(
-                    previous, seq, occurred_at, record_type, record_id, version, action, doc_hash
+                    previous, seq, occurred_at, record_type, record_id, version, action, doc_hash, commitment
                 )
                 lines.append(
                     f"{seq}\t{occurred_at.isoformat()}\t{record_type}\t{record_id}\t{version}\t{action}\t"
-                    f"{doc_hash}\t{previous}\t{entry_hash}\n"
+                    f"{doc_hash}\t{commitment}\t{previous}\t{entry_hash}\n"
                 )
                 previous = entry_hash
                 if len(lines) >= 50_000:
@@ -223,37 +233,54 @@ def verify_command(workers: int | None, *extra: str) -> tuple[float, int, str]:
 def prove_one_byte_edits_are_found(workers: int | None) -> None:
     penalty = next(d for d in publishables() if d.record_type == "disclosures.penalty")
     table = penalty.model._meta.db_table
-    record_id, number = (
-        penalty.model.objects.filter(status=PublicationStatus.PUBLISHED, decision_number__regex=r"[0-9]号$")
-        .order_by("pk")
-        .values_list("pk", "decision_number")[1000]
-    )
+    published = penalty.model.objects.filter(status=PublicationStatus.PUBLISHED).order_by("pk")
+    record_id, number = _pick(published.filter(decision_number__regex=r"[0-9]号$").values_list("pk", "decision_number"))
     edited = number[:-2] + "X" + number[-1]  # one ASCII digit becomes a letter: one byte
+    # A natural person's ID number with another birth date: the public (masked) document does not change.
+    person_id, id_number = _pick(
+        published.filter(subject_id_number__regex=r"^[0-9]{17}[0-9X]$").values_list("pk", "subject_id_number")
+    )
+    other_id = id_number[:6] + ("19790101" if id_number[6:14] != "19790101" else "19800101") + id_number[14:]
     seq, entry_document_hash = LedgerEntry.objects.filter(seq=current_head().seq // 2).values_list(
         "seq", "document_hash"
     )[0]
     tampered_hash = entry_document_hash[:-1] + ("0" if entry_document_hash[-1] != "0" else "1")
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} SET decision_number = %s WHERE id = %s", [edited, record_id])
+        cursor.execute(f"UPDATE {table} SET subject_id_number = %s WHERE id = %s", [other_id, person_id])
         cursor.execute("SET session_replication_role = replica")  # past the trigger, as an intruder would
         cursor.execute("UPDATE core_ledgerentry SET document_hash = %s WHERE seq = %s", [tampered_hash, seq])
         cursor.execute("SET session_replication_role = origin")
     try:
         seconds, code, output = verify_command(workers)
-        print(f"after a one-byte edit of {penalty.record_type}#{record_id} ({number} → {edited}) and of entry #{seq}:")
+        print(
+            f"after a one-byte edit of {penalty.record_type}#{record_id} ({number} → {edited}), of the hidden digits "
+            f"of {penalty.record_type}#{person_id}'s ID number and of entry #{seq}:"
+        )
         print(f"  exit {code} in {seconds:.1f} s")
         for line in output.strip().splitlines():
             print(f"  {line[:160]}")
         assert code == 1, "the edits were not found"
-        assert f"{penalty.record_type}#{record_id}: document differs from the record" in output
-        assert f"#{seq} " in output and "entry hash" in output
-        print("  both edits named")
+        with translation.override(settings.LANGUAGE_CODE):  # the command speaks the site's language
+            public, national, entry = (str(PROBLEMS[key]) for key in ("document", "national_document", "entry_hash"))
+        assert f"{penalty.record_type}#{record_id}: {public}" in output
+        assert f"{penalty.record_type}#{person_id}: {national}" in output
+        assert f"{penalty.record_type}#{person_id}: {public}" not in output
+        assert f"#{seq} " in output and entry in output
+        print("  all three edits named")
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"UPDATE {table} SET decision_number = %s WHERE id = %s", [number, record_id])
+            cursor.execute(f"UPDATE {table} SET subject_id_number = %s WHERE id = %s", [id_number, person_id])
             cursor.execute("SET session_replication_role = replica")
             cursor.execute("UPDATE core_ledgerentry SET document_hash = %s WHERE seq = %s", [entry_document_hash, seq])
             cursor.execute("SET session_replication_role = origin")
+
+
+def _pick(rows, around: int = 1000):
+    """A row some way into the table (the 1000th), or the last one of a small table."""
+    first = list(rows[: around + 1])
+    return first[-1]
 
 
 if __name__ == "__main__":

@@ -255,7 +255,9 @@ class LedgerEntry(models.Model):
 
     `hash` = SHA-256(prev_hash ‖ canonical JSON of the other fields); the recipe is in core.ledger and
     on the public /ledger/ page. `seq` is the primary key: gapless and ordered because every append
-    locks the one LedgerHead row.
+    locks the one LedgerHead row. `document_hash` is anyone's to recompute (the public document);
+    `national_commitment` only the key holder's (the unmasked national document) — empty on entries
+    appended before it existed, whose hash leaves it out.
     """
 
     seq = models.BigIntegerField(_("sequence number"), primary_key=True)
@@ -265,6 +267,7 @@ class LedgerEntry(models.Model):
     version = models.PositiveIntegerField(_("version"))
     action = models.CharField(_("action"), max_length=20, choices=PublicationAction.choices)
     document_hash = models.CharField(_("document hash"), max_length=64)
+    national_commitment = models.CharField(_("national document commitment"), max_length=64, null=True, blank=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("entry hash"), max_length=64)
 

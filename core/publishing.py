@@ -8,13 +8,13 @@ publish leaves nothing behind.
 
 Each publishing app registers its record types once (`register_publishable`, in its AppConfig.ready):
 how a record reads in the national wire format, what the public sees of it, and which organization
-owns it. The ledger, the push and their checks work from this registry and know no app.
+owns it. The ledger, the push and their checks work from this registry (core.registry, re-exported
+here) and know no app.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -24,6 +24,7 @@ from .audit import actor_label, actor_user, audit_log
 from .ledger import ledger_append
 from .models import PublicationVersion
 from .publication import ALLOWED_FROM, RESULTING_STATUS, PublicationAction, PublicationStatus
+from .registry import Publishable, publishable, publishables, register_publishable  # noqa: F401 (apps import them here)
 
 # The actions that change what the public and the national platform see. Ending publicity at its
 # due date is not one: the record already carries that date (CF_GSJZQ).
@@ -31,36 +32,7 @@ ANNOUNCED_ACTIONS = frozenset(
     {PublicationAction.PUBLISH, PublicationAction.CORRECT, PublicationAction.WITHDRAW, PublicationAction.REPAIR}
 )
 
-
-@dataclass(frozen=True)
-class Publishable:
-    """How the shared machinery reads one kind of public record."""
-
-    record_type: str  # the model's `record_type`, e.g. "disclosures.penalty"
-    model: type
-    national_document: Callable[[object], dict]  # the wire format, unmasked (kept inside, pushed upward)
-    public_document: Callable[[object], dict]  # what anyone may see: natural persons' ID numbers masked
-    owner: Callable[[object], object]  # the organization answerable for the record
-    related: tuple[str, ...] = field(default=())  # select_related() that the three callables need
-
-
-_publishables: dict[str, Publishable] = {}
 _listeners: list[Callable] = []
-
-
-def register_publishable(publishable: Publishable) -> None:
-    _publishables[publishable.record_type] = publishable
-
-
-def publishable(record_type: str) -> Publishable:
-    try:
-        return _publishables[record_type]
-    except KeyError:
-        raise LookupError(f"no publishable record type {record_type!r} is registered") from None
-
-
-def publishables() -> list[Publishable]:
-    return list(_publishables.values())
 
 
 def on_announcement(listener: Callable) -> None:
@@ -141,12 +113,14 @@ def apply_transition(
         after={"status": record.status, "version": record.version, **({"reason": reason} if reason else {})},
     )
     if action in ANNOUNCED_ACTIONS:
+        public, national = publishable(record.record_type).documents_of(record)
         ledger_append(
             record_type=record.record_type,
             record_id=record.pk,
             version=record.version,
             action=action,
-            document=publishable(record.record_type).public_document(record),
+            document=public,
+            national_document=national,
         )
         announce(record, version)
     return version

@@ -22,6 +22,7 @@ class DisclosuresConfig(AppConfig):
                     model=model,
                     national_document=lambda record, kind=kind: national.to_national(record, kind),
                     public_document=lambda record, kind=kind: national.to_national(record, kind, mask=True),
+                    documents=lambda record, kind=kind: national.to_documents(record, kind),
                     owner=lambda record: record.authority,
                     related=("authority", "data_source"),
                 )

@@ -140,6 +140,12 @@ LICENSE_EXTENSIONS: list[FieldSpec] = []
 SPECS = {"penalty": PENALTY_FIELDS + PENALTY_EXTENSIONS, "license": LICENSE_FIELDS + LICENSE_EXTENSIONS}
 WIRE_SPECS = {"penalty": PENALTY_FIELDS, "license": LICENSE_FIELDS}
 _LIST_SEPARATORS = re.compile(r"[;；,，、|]")
+# Natural persons' ID numbers: masked in the public document, as they are wherever the public reads.
+MASKED_ATTRIBUTES = ("subject_id_number", "legal_representative_id_number")
+_MASKED_CODES = {
+    kind: [(spec.code, spec.attribute) for spec in specs if spec.attribute in MASKED_ATTRIBUTES]
+    for kind, specs in WIRE_SPECS.items()
+}
 
 
 def to_national(record, kind: str, *, mask: bool = False) -> dict[str, str]:
@@ -148,6 +154,14 @@ def to_national(record, kind: str, *, mask: bool = False) -> dict[str, str]:
     for spec in WIRE_SPECS[kind]:
         row[spec.code] = _wire_value(record, spec, mask=mask)
     return row
+
+
+def to_documents(record, kind: str) -> tuple[dict[str, str], dict[str, str]]:
+    """(public, national) from one build, for the ledger's check of every record: the public document is
+    the national one with natural persons' ID numbers masked — the very same dict when there is none."""
+    national = to_national(record, kind)
+    masked = {code: getattr(record, f"masked_{attribute}") for code, attribute in _MASKED_CODES[kind] if national[code]}
+    return ({**national, **masked} if masked else national), national
 
 
 def organization_value(record, spec: FieldSpec) -> str:
@@ -165,7 +179,7 @@ def _wire_value(record, spec: FieldSpec, *, mask: bool) -> str:
     value = getattr(record, spec.attribute)
     if value in (None, ""):
         return ""
-    if mask and spec.attribute in ("subject_id_number", "legal_representative_id_number"):
+    if mask and spec.attribute in MASKED_ATTRIBUTES:
         return getattr(record, f"masked_{spec.attribute}")
     if spec.kind == "choice":
         return WIRE_LABELS[spec.choices].get(value, value)

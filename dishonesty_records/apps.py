@@ -16,6 +16,7 @@ class DishonestyRecordsConfig(AppConfig):
 
         register_deadline_recomputer("dishonesty_records", recompute_deadlines)
         # The document holds nothing to mask: a civil servant's record carries only what may be published.
+        # The sanctions shown with a record are part of it (national.shown_sanctions).
         register_publishable(
             Publishable(
                 record_type=DishonestyRecord.record_type,
@@ -24,5 +25,6 @@ class DishonestyRecordsConfig(AppConfig):
                 public_document=national.to_national,
                 owner=lambda record: record.subject_organization,
                 related=("subject_organization", "civil_servant", "authority"),
+                prefetch=("sanctions",),
             )
         )

@@ -4,11 +4,17 @@ There is no national standard for government dishonesty records as there is for 
 follow the CF_/XK_ pattern. A civil servant's record carries only what the plan allows to be published:
 name, position, organization, category and a summary of the facts — never an ID number or the full facts.
 Values are the Chinese terms, dates YYYY-MM-DD, so the document reads the same in every language.
+
+The sanctions shown with the record in public go with it (ZWSX_CJLB, ZWSX_CJNR, ZWSX_TBPP, present only
+when there is one to show), so the ledger and the national platform hold what the public sees. They are
+written with their dates, not as "in force today", so that the document does not change with the
+calendar: a sanction imposed, lifted or changed is a new version of the record (the services announce
+it), a sanction that runs out on its date is not.
 """
 
 from __future__ import annotations
 
-from .choices import Category, Severity, SourceKind, SubjectKind
+from .choices import Category, SanctionKind, SanctionStatus, Severity, SourceKind, SubjectKind
 
 WIRE_LABELS = {
     "subject_kind": {SubjectKind.ORGANIZATION: "政府机构", SubjectKind.CIVIL_SERVANT: "公务员"},
@@ -35,7 +41,16 @@ WIRE_LABELS = {
         SourceKind.INSPECTION: "督查检查",
         SourceKind.PLEDGE: "承诺履约评价",
     },
+    "sanction_kind": {
+        SanctionKind.NOTICE_OF_CRITICISM: "通报批评",
+        SanctionKind.HONOURS_INELIGIBILITY: "取消评优评先资格",
+        SanctionKind.ACCOUNTABILITY_REFERRAL: "责任追究",
+    },
 }
+
+
+# The sanctions shown with the record (see _sanctions), present only when there is one to show.
+SANCTION_FIELDS = ("ZWSX_CJLB", "ZWSX_CJNR", "ZWSX_TBPP")
 
 
 def _date(value) -> str:
@@ -57,6 +72,7 @@ def to_national(record) -> dict[str, str]:
     }
     if record.is_civil_servant:
         document["ZWSX_ZW"] = record.subject_position
+        document.update(_sanctions(record, with_reasons=False))
         return document
     document.update(
         {
@@ -69,4 +85,55 @@ def to_national(record) -> dict[str, str]:
             "ZWSX_RDYY": record.reason,
         }
     )
+    document.update(_sanctions(record, with_reasons=True))
+    return document
+
+
+def shown_sanctions(record) -> list:
+    """The sanctions published with the record, in the order they were imposed.
+
+    Lifted ones are not shown. Of a civil servant only a notice of criticism is shown: its text is written
+    to be published, the rest concerns the person beyond what may be said. A record that has left public
+    view (publicity ended, credit repaired) keeps the sanctions it left with: what is imposed or lifted
+    afterwards was never shown with it. Reads `record.sanctions.all()`, so a prefetch serves a batch.
+    """
+    left_at = record.publicity_ended_at
+    shown = []
+    for sanction in sorted(record.sanctions.all(), key=lambda s: s.pk):
+        if record.is_civil_servant and sanction.kind != SanctionKind.NOTICE_OF_CRITICISM:
+            continue
+        if left_at is None:
+            if sanction.status != SanctionStatus.ACTIVE:
+                continue
+        elif sanction.created_at > left_at or (sanction.lifted_at is not None and sanction.lifted_at <= left_at):
+            continue
+        shown.append(sanction)
+    return shown
+
+
+def _sanctions(record, *, with_reasons: bool) -> dict[str, str]:
+    """ZWSX_CJLB 惩戒类别 (the kinds, "；"-separated like CF_CFLB), ZWSX_CJNR 惩戒内容 (one line each: kind,
+    period and — for a government body, as its public page shows — the reasons) and ZWSX_TBPP 通报批评内容
+    (the text of each notice of criticism). Nothing at all when no sanction is shown."""
+    sanctions = shown_sanctions(record)
+    if not sanctions:
+        return {}
+    kinds, lines, notices = [], [], []
+    for sanction in sanctions:
+        kind = WIRE_LABELS["sanction_kind"].get(sanction.kind, sanction.kind)
+        kinds.append(kind)
+        period = (
+            f"{_date(sanction.start_on)}至{_date(sanction.end_on)}"
+            if sanction.end_on
+            else f"{_date(sanction.start_on)}起"
+        )
+        line = f"{kind}：{period}"
+        if with_reasons and sanction.reason:
+            line += f"。理由：{sanction.reason}"
+        lines.append(line)
+        if sanction.kind == SanctionKind.NOTICE_OF_CRITICISM and sanction.notice_text:
+            notices.append(sanction.notice_text)
+    document = {"ZWSX_CJLB": "；".join(kinds), "ZWSX_CJNR": "\n".join(lines)}
+    if notices:
+        document["ZWSX_TBPP"] = "\n\n".join(notices)
     return document

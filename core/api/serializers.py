@@ -18,6 +18,12 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
     occurred_at = serializers.CharField(
         help_text="UTC, ISO 8601 with microseconds: exactly the text that enters the hash.",
     )
+    national_commitment = serializers.CharField(
+        allow_null=True,
+        help_text="HMAC-SHA256 of the record's national (pushed, unmasked) document under a key only the portal "
+        "holds: part of the hash, but only the portal can recompute it from a record. Null on entries appended "
+        "before commitments existed; their hash leaves the field out.",
+    )
 
     class Meta:
         model = LedgerEntry

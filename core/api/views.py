@@ -28,6 +28,7 @@ _ENTRY_EXAMPLE = {
     "version": 1,
     "action": "publish",
     "document_hash": "5f1d3c6a9e0b7c2d4e8f1a3b5c7d9e0f2a4b6c8d0e1f3a5b7c9d1e3f5a7b9c0d",
+    "national_commitment": "9b2e4d6f8a1c3e5b7d9f0a2c4e6b8d1f3a5c7e9b0d2f4a6c8e1b3d5f7a9c0e2b",
     "prev_hash": "0" * 64,
     "hash": "a3c1e5f7092b4d6f8a0c2e4f6b8d0a2c4e6f8b0d2a4c6e8f0b2d4a6c8e0f2b4d",
 }
@@ -62,7 +63,7 @@ class LedgerEntriesView(LedgerView):
         operation_id="ledger_entries",
         summary="Ledger entries in order, a page at a time",
         description="Keyset pages for replicating and recomputing the chain: start with `after=0`, then pass "
-        "`next_after` until it is null. Constant cost at any depth.",
+        "`next_after` until it is null. Constant cost at any depth. The recipe is on /ledger/.",
         parameters=[LedgerEntryPageQuerySerializer],
         responses={200: LedgerEntryPageSerializer, 400: OpenApiResponse(description="`after` or `limit` invalid")},
         examples=[
@@ -89,10 +90,11 @@ class LedgerRecordView(LedgerView):
     @extend_schema(
         operation_id="ledger_record",
         summary="One record against the ledger: its entries and a verdict",
-        description="Whether the record as it stands now matches its latest entry, each of its entries with its "
-        "hash and link checked, and — when the caller may see the record (the public: while it is public) — its "
-        "public document and canonical JSON, so that the document hash can be recomputed. 404 for an unknown "
-        "record type or a record with no entries.",
+        description="Whether the record as it stands now matches its latest entry (its public document, and its "
+        "national document against the entry's keyed commitment, which only the portal can check), each of its "
+        "entries with its hash and link checked, and — when the caller may see the record (the public: while it "
+        "is public) — its public document and canonical JSON, so that the document hash can be recomputed. The "
+        "national document itself is never shown. 404 for an unknown record type or a record with no entries.",
         parameters=[
             OpenApiParameter(
                 "record_type", OpenApiTypes.STR, OpenApiParameter.PATH, description="e.g. disclosures.penalty"

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from core.publishing import publishables
+from core.registry import publishables
 
 BIGINT_MAX = 2**63 - 1
 

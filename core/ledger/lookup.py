@@ -3,7 +3,8 @@
 A handful of queries whatever the size of the ledger: the record's entries (the (record_type,
 record_id, seq) index), the entries just before them (to check the links), the record, and whether
 the asker may see it. The record's content is shown only to those who may see it (the public: only
-while it is public); entries and the verdict are shown to everyone — they reveal no content.
+while it is public); entries and the verdict are shown to everyone — they reveal no content (the
+national document's commitment is keyed, so not even a guessed ID number can be tested against it).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core import publishing as registry
+from core import registry
 from core.models import LEDGER_GENESIS_HASH, LedgerEntry
 
 from .chain import canonical_json, document_hash, entry_body, entry_hash, utc_timestamp
@@ -67,11 +68,16 @@ def check_record(record_type: str, record_id: int, *, principal=None) -> RecordC
     _check_entries(result, entries)
 
     manager = described.model._default_manager
-    record = manager.select_related(*described.related).filter(pk=record_id).first()
+    record = (
+        manager.select_related(*described.related).prefetch_related(*described.prefetch).filter(pk=record_id).first()
+    )
     if record is None:
         result.verdict = "record_missing"
         return result
-    for problem, _detail in compare_record(described, record, latest.version, latest.action, latest.document_hash):
+    found = compare_record(
+        described, record, latest.version, latest.action, latest.document_hash, latest.national_commitment
+    )
+    for problem, _detail in found:
         result.problems.append(_problem_text(problem, latest.seq))
     result.verdict = "mismatch" if result.problems else "match"
 
@@ -99,6 +105,7 @@ def _check_entries(result: RecordCheck, entries: list[LedgerEntry]) -> None:
             version=entry.version,
             action=entry.action,
             document_hash=entry.document_hash,
+            national_commitment=entry.national_commitment,
         )
         try:
             entry.hash_ok = entry_hash(entry.prev_hash, body) == entry.hash

@@ -7,7 +7,8 @@ The work is cut into units, each a streaming pass that keeps no more than one ba
 - the records, by (record type, record id range): the latest entry of each record (entries read in
   the ledger's own (record_type, record_id, seq) index order), records loaded a batch at a time
   through the registry; the SHA-256 of the record's public document now must equal the entry's
-  document_hash, and the record's status and version must be what the entry's action left;
+  document_hash, the keyed commitment to its national document the entry's national_commitment
+  (where the entry has one), and the record's status and version must be what the entry's action left;
 - per record type, records that left the draft state without any ledger entry;
 - at the end, entries past the head.
 
@@ -37,11 +38,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core import publishing as registry
+from core import registry
 from core.models import LEDGER_GENESIS_HASH, LedgerEntry
 from core.publication import PublicationAction, PublicationStatus
 
-from .chain import ENTRY_FIELDS, current_head, document_hash, fast_entry_hash
+from .chain import ENTRY_FIELDS, canonical_json, commitment_of, current_head, fast_entry_hash, sha256_hex
 
 PROBLEMS = {
     "seq_gap": _("sequence gap"),
@@ -51,7 +52,8 @@ PROBLEMS = {
     "beyond_head": _("entry beyond the head"),
     "unknown_type": _("unknown record type"),
     "record_missing": _("record missing"),
-    "document": _("document differs from the record"),
+    "document": _("public document differs from the record"),
+    "national_document": _("national (pushed) document differs from the record"),
     "status": _("status differs from the ledger"),
     "version": _("version differs from the ledger"),
     "unledgered": _("published without a ledger entry"),
@@ -352,7 +354,7 @@ def _check_chain(findings: Findings, unit: Unit, settings: Settings) -> None:
     )
     expected_seq, previous_hash, checked = 1, LEDGER_GENESIS_HASH, 0
     add = findings.add
-    for seq, occurred_at, record_type, record_id, version, action, doc_hash, prev_hash, stored_hash in rows:
+    for seq, occurred_at, record_type, record_id, version, action, doc_hash, commitment, prev_hash, stored_hash in rows:
         if seq != expected_seq:
             add(Mismatch("seq_gap", seq, record_type, record_id, gettext("expected #%(seq)d") % {"seq": expected_seq}))
         if prev_hash != previous_hash:
@@ -362,7 +364,9 @@ def _check_chain(findings: Findings, unit: Unit, settings: Settings) -> None:
             }
             add(Mismatch("broken_link", seq, record_type, record_id, detail))
         try:
-            recomputed = fast_entry_hash(prev_hash, seq, occurred_at, record_type, record_id, version, action, doc_hash)
+            recomputed = fast_entry_hash(
+                prev_hash, seq, occurred_at, record_type, record_id, version, action, doc_hash, commitment
+            )
         except (TypeError, ValueError):  # e.g. a prev_hash that is not ASCII
             recomputed = None
         if recomputed != stored_hash:
@@ -398,7 +402,7 @@ def _check_records(findings: Findings, unit: Unit, settings: Settings) -> None:
         entries = entries.filter(record_type=unit.record_type, record_id__range=(unit.low, unit.high))
     rows = (
         entries.order_by("record_type", "record_id", "seq")
-        .values_list("record_type", "record_id", "seq", "version", "action", "document_hash")
+        .values_list("record_type", "record_id", "seq", "version", "action", "document_hash", "national_commitment")
         .iterator(chunk_size=settings.chunk_size)
     )
     loaders: dict[str, RecordLoader | None] = {}
@@ -443,7 +447,8 @@ class RecordLoader:
             else:
                 joined.append(name)
         manager = described.model._default_manager.using(using)
-        self.queryset = manager.select_related(*joined) if joined else manager.all()
+        queryset = manager.select_related(*joined) if joined else manager.all()
+        self.queryset = queryset.prefetch_related(*described.prefetch) if described.prefetch else queryset
 
     def load(self, record_ids: list[int]) -> dict[int, object]:
         low, high = min(record_ids), max(record_ids)
@@ -480,26 +485,38 @@ def _compare_batch(findings: Findings, unit: Unit, settings: Settings, loaders: 
             findings.add(Mismatch("unknown_type", seq, record_type, record_id))
         return
     records = loader.load([entry[1] for entry in batch])
-    for _type, record_id, seq, version, action, ledger_hash in batch:
-        found = compare_record(loader.described, records.get(record_id), version, action, ledger_hash)
+    for _type, record_id, seq, version, action, ledger_hash, commitment in batch:
+        found = compare_record(loader.described, records.get(record_id), version, action, ledger_hash, commitment)
         if found and settings.recheck and _changed_since(settings.using, record_type, record_id, unit.head_seq):
             continue
         for problem, detail in found:
             findings.add(Mismatch(problem, seq, record_type, record_id, detail))
 
 
-def compare_record(described, record, version: int, action: str, ledger_hash: str) -> list[tuple[str, str]]:
+def compare_record(
+    described, record, version: int, action: str, ledger_hash: str, commitment: str | None = None
+) -> list[tuple[str, str]]:
+    """What no longer matches the entry: the public document, the national one (when the entry commits
+    to it), the status, the version. Each document is encoded once; the two often are the same."""
     if record is None:
         return [("record_missing", "")]
     found = []
     try:
-        now_hash = document_hash(described.public_document(record))
+        public, national = described.documents_of(record)
+        public_bytes = canonical_json(public)
+        now_hash = sha256_hex(public_bytes)
+        if commitment is not None:
+            national_now = commitment_of(public_bytes if national is public else canonical_json(national))
     except Exception as exc:  # a record that cannot even be rendered is reported, not fatal
-        now_hash = gettext("unreadable: %(error)r") % {"error": exc}
+        now_hash = national_now = gettext("unreadable: %(error)r") % {"error": exc}
     if now_hash != ledger_hash:
         found.append(
             ("document", gettext("ledger %(ledger)s, record now %(now)s") % {"ledger": ledger_hash, "now": now_hash})
         )
+    if commitment is not None and national_now != commitment:
+        # The recomputed commitment is not shown: it is worthless without the key, which stays here.
+        detail = gettext("the record's national document no longer matches commitment %(commitment)s")
+        found.append(("national_document", detail % {"commitment": commitment}))
     allowed = STATUS_AFTER.get(action)
     status = getattr(record, "status", None)
     if allowed is not None and status not in allowed:

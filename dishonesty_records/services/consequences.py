@@ -1,5 +1,9 @@
 """Consequences of a confirmed record (§4): the written explanation and the rectification the subject owes,
-and sanctions as data (notice of criticism, no honours until a date, referral for accountability)."""
+and sanctions as data (notice of criticism, no honours until a date, referral for accountability).
+
+The sanctions shown with a published record are part of its public and national documents
+(national.shown_sanctions): imposing or lifting one is announced as a new version of the record, with
+its ledger entry and national push, in the same transaction."""
 
 from __future__ import annotations
 
@@ -13,8 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import actor_label, audit_log
-from core.publication import PublicationStatus
-from core.publishing import require_reason
+from core.ledger import document_hash
+from core.models import LedgerEntry
+from core.publication import PublicationAction, PublicationStatus
+from core.publishing import apply_transition, require_reason
 
 from ..choices import (
     EvidenceStage,
@@ -26,8 +32,9 @@ from ..choices import (
     SubmissionDecision,
 )
 from ..models import OPEN_OBLIGATION_STATUSES, DishonestyRecord, Obligation, Sanction, Submission
+from ..national import SANCTION_FIELDS
 from . import common
-from .records import locked
+from .records import locked, payload_of
 from .rulings import ruling_authority
 
 
@@ -182,6 +189,17 @@ def obligation_return(
 # --- sanctions ------------------------------------------------------------------------------------
 
 
+def _announce_if_changed(record: DishonestyRecord, before: dict, *, actor, reason: str) -> None:
+    """A published record whose documents a sanction changed gets a new version: ledgered and pushed like
+    a correction. A draft shows its sanctions when it is published; a record that left public view keeps
+    the ones it left with; a sanction the public is not shown (a civil servant's honours bar) changes
+    nothing."""
+    if record.status == PublicationStatus.PUBLISHED and payload_of(record) != before:
+        apply_transition(
+            record, action=PublicationAction.CORRECT, actor=actor, reason=reason, payload_builder=payload_of
+        )
+
+
 @transaction.atomic
 def sanction_impose(
     *,
@@ -219,6 +237,7 @@ def sanction_impose(
         errors["referred_to"] = [_("Name the body the case is referred to.")]
     if errors:
         raise ValidationError(errors)
+    before = payload_of(record)
     sanction = Sanction.objects.create(
         record=record,
         kind=kind,
@@ -236,6 +255,12 @@ def sanction_impose(
         target=sanction,
         after={"kind": kind, "reason": reason, "start_on": start_on, "end_on": end_on},
     )
+    _announce_if_changed(
+        record,
+        before,
+        actor=actor,
+        reason=_("Sanction imposed: %(kind)s. %(reason)s") % {"kind": sanction.get_kind_display(), "reason": reason},
+    )
     common.notify_subject(
         record,
         kind="dishonesty.sanction",
@@ -248,19 +273,61 @@ def sanction_impose(
 
 @transaction.atomic
 def sanction_lift(*, sanction: Sanction, reason: str, actor) -> Sanction:
-    sanction = (
-        Sanction.objects.select_for_update(of=("self",))
-        .select_related("record__subject_organization")
-        .get(pk=sanction.pk)
-    )
-    common.require_supervisor(actor, sanction.record)
+    # The record first, as every service that changes it locks it: a new version may follow.
+    record = locked(DishonestyRecord(pk=sanction.record_id))
+    sanction = Sanction.objects.select_for_update(of=("self",)).get(pk=sanction.pk)
+    sanction.record = record
+    common.require_supervisor(actor, record)
     if sanction.status != SanctionStatus.ACTIVE:
         raise ValidationError(_("This sanction was already lifted."), code="illegal_transition")
     reason = require_reason(reason, message=_("Give the reason for lifting the sanction."))
+    before = payload_of(record)
     sanction.status, sanction.lifted_at, sanction.lift_reason = SanctionStatus.LIFTED, timezone.now(), reason
     sanction.save(update_fields=["status", "lifted_at", "lift_reason", "updated_at"])
     audit_log(actor=actor, action="sanction.lift", target=sanction, after={"reason": reason})
+    _announce_if_changed(
+        record,
+        before,
+        actor=actor,
+        reason=_("Sanction lifted: %(kind)s. %(reason)s") % {"kind": sanction.get_kind_display(), "reason": reason},
+    )
     return sanction
+
+
+def record_announce_sanctions(*, actor=None) -> tuple[int, list[int]]:
+    """Once, after the upgrade that put the sanctions shown with a record into its documents: a published
+    record that had them before announces a new version carrying them (ledger entry and push).
+
+    Only where its latest ledger entry still matches the document without the sanction fields, so that no
+    other change is covered up: those are left to verify_ledger. Idempotent. Returns (announced, left)."""
+    announced, left = 0, []
+    candidates = (
+        DishonestyRecord.objects.filter(status=PublicationStatus.PUBLISHED, sanctions__status=SanctionStatus.ACTIVE)
+        .values_list("pk", flat=True)
+        .distinct()
+        .order_by("pk")
+    )
+    for record_id in list(candidates):
+        with transaction.atomic():
+            record = locked(DishonestyRecord(pk=record_id))
+            latest = LedgerEntry.objects.filter(record_type=record.record_type, record_id=record.pk).order_by("-seq")
+            ledgered = latest.values_list("document_hash", flat=True).first()
+            document = payload_of(record)
+            if record.status != PublicationStatus.PUBLISHED or ledgered == document_hash(document):
+                continue
+            without = {code: value for code, value in document.items() if code not in SANCTION_FIELDS}
+            if ledgered is None or document_hash(without) != ledgered:
+                left.append(record.pk)
+                continue
+            apply_transition(
+                record,
+                action=PublicationAction.CORRECT,
+                actor=actor,
+                reason=_("The sanctions shown with the record are now part of its published document."),
+                payload_builder=payload_of,
+            )
+            announced += 1
+    return announced, left
 
 
 @transaction.atomic

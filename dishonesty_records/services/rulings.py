@@ -230,6 +230,12 @@ def record_withdraw(*, record: DishonestyRecord, reason: str, actor) -> Dishones
     reason = require_reason(reason, message=_("Give the reason for the withdrawal."))
     if record.stage != Stage.CONFIRMED:
         raise illegal(_("Only a confirmed record is withdrawn; a proposal is dismissed instead."))
+    # Lifted before the withdrawal is announced: the documents it ledgers and pushes show no sanction.
+    lifted = Sanction.objects.filter(record=record, status=SanctionStatus.ACTIVE)
+    for sanction in lifted:
+        sanction.status, sanction.lifted_at, sanction.lift_reason = SanctionStatus.LIFTED, timezone.now(), reason
+        sanction.save(update_fields=["status", "lifted_at", "lift_reason", "updated_at"])
+        audit_log(actor=actor, action="sanction.lift", target=sanction, after={"reason": reason})
     if record.status == PublicationStatus.DRAFT:
         # Confirmed but never published (or not to be published): nothing was announced, so nothing goes
         # to the ledger or the national platform; the record is withdrawn inside, with its reason.
@@ -250,11 +256,6 @@ def record_withdraw(*, record: DishonestyRecord, reason: str, actor) -> Dishones
             record, action=PublicationAction.WITHDRAW, actor=actor, reason=reason, payload_builder=payload_of
         )
     close_pending_repairs([record.pk], reason=_("The record was withdrawn: %(reason)s") % {"reason": reason})
-    lifted = Sanction.objects.filter(record=record, status=SanctionStatus.ACTIVE)
-    for sanction in lifted:
-        sanction.status, sanction.lifted_at, sanction.lift_reason = SanctionStatus.LIFTED, timezone.now(), reason
-        sanction.save(update_fields=["status", "lifted_at", "lift_reason", "updated_at"])
-        audit_log(actor=actor, action="sanction.lift", target=sanction, after={"reason": reason})
     return record
 
 

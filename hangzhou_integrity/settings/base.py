@@ -286,6 +286,11 @@ ACCESS_SCOPE_RESOLVER = "organizations.access.scope_for"
 ADMINISTRATORS_SELECTOR = "organizations.selectors.administrators"
 NATIONAL_PLATFORM_URL = env("NATIONAL_PLATFORM_URL", default="http://127.0.0.1:8000/mock-national/")
 NATIONAL_PLATFORM_SECRET = env("NATIONAL_PLATFORM_SECRET", default="local-national-secret")
+# The key of the ledger's commitment to each record's national (pushed, unmasked) document:
+# HMAC-SHA256(key, canonical JSON). Never published: with it, anyone could test guesses of a hidden ID
+# number against the public entries. Keep it for good, like SECRET_KEY (a new key fails every
+# commitment made with the old one); production refuses to start without a real one.
+LEDGER_COMMITMENT_KEY = env("LEDGER_COMMITMENT_KEY", default="insecure-local-ledger-commitment-key")
 # Who hears that the ledger does not verify: city-level supervisors and administrators.
 LEDGER_ALERT_SELECTOR = "organizations.selectors.ledger_alert_recipients"
 # The national push (sharing/): batch size, attempts before an entry is dead-lettered, back-off.

@@ -3,11 +3,16 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env
+from .base import LEDGER_COMMITMENT_KEY, SECRET_KEY, env
 
 DEBUG = False
 if SECRET_KEY.startswith("insecure"):
     raise ImproperlyConfigured("SECRET_KEY must be set in production")
+if LEDGER_COMMITMENT_KEY.startswith("insecure") or len(LEDGER_COMMITMENT_KEY) < 32:
+    raise ImproperlyConfigured(
+        "LEDGER_COMMITMENT_KEY must be set in production: at least 32 random characters (openssl rand -hex 32), "
+        "kept secret and never changed"
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

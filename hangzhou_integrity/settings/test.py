@@ -5,6 +5,7 @@ from .base import DATABASES, REDIS_URL
 
 DEBUG = False
 SECRET_KEY = "test-only-secret"  # noqa: S105
+LEDGER_COMMITMENT_KEY = "test-only-ledger-commitment-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {

@@ -73,6 +73,7 @@ def recomputed(entry: LedgerEntry) -> str:
             version=entry.version,
             action=entry.action,
             document_hash=entry.document_hash,
+            national_commitment=entry.national_commitment,
         ),
     )
 
@@ -191,10 +192,22 @@ def test_a_rolled_back_publish_leaves_no_entry(world):
 @pytest.mark.django_db(transaction=True)
 def test_appending_outside_a_transaction_is_refused_and_flush_can_still_empty_the_ledger():
     with pytest.raises(LedgerError):
-        ledger_append(record_type="disclosures.penalty", record_id=1, version=1, action="publish", document={})
+        ledger_append(
+            record_type="disclosures.penalty",
+            record_id=1,
+            version=1,
+            action="publish",
+            document={},
+            national_document={},
+        )
     with transaction.atomic():
         entry = ledger_append(
-            record_type="disclosures.penalty", record_id=1, version=1, action="publish", document={"a": "b"}
+            record_type="disclosures.penalty",
+            record_id=1,
+            version=1,
+            action="publish",
+            document={"a": "b"},
+            national_document={"a": "c"},
         )
     assert entry.seq == 1
     # The test runner now flushes the database: on PostgreSQL that TRUNCATE passes the trigger only
@@ -202,7 +215,10 @@ def test_appending_outside_a_transaction_is_refused_and_flush_can_still_empty_th
     call_command("flush", interactive=False, verbosity=0)
     assert not LedgerEntry.objects.exists()
     with transaction.atomic():  # the head row went with the flush: the next append starts a new chain
-        assert ledger_append(record_type="x", record_id=1, version=1, action="publish", document={}).seq == 1
+        appended = ledger_append(
+            record_type="x", record_id=1, version=1, action="publish", document={}, national_document={}
+        )
+        assert appended.seq == 1
     call_command("flush", interactive=False, verbosity=0)
 
 
@@ -210,7 +226,14 @@ def test_appending_without_a_head_row_but_with_entries_is_refused(world):
     make_penalty(world.department)
     tamper("DELETE FROM core_ledgerhead")
     with pytest.raises(LedgerError), transaction.atomic():
-        ledger_append(record_type="disclosures.penalty", record_id=1, version=1, action="publish", document={})
+        ledger_append(
+            record_type="disclosures.penalty",
+            record_id=1,
+            version=1,
+            action="publish",
+            document={},
+            national_document={},
+        )
 
 
 # --- append-only ----------------------------------------------------------------------------------
@@ -284,15 +307,26 @@ def test_one_edited_byte_of_a_published_record_is_named(published):
     edited = record.subject_name[:-1] + ("甲" if record.subject_name[-1] != "甲" else "乙")
     raw_sql("UPDATE disclosures_penaltydisclosure SET subject_name = %s WHERE id = %s", [edited, record.pk])
     report = verify_ledger()
-    assert problems(report) == [("document", entries_of(record)[-1].seq, "disclosures.penalty", record.pk)]
+    seq = entries_of(record)[-1].seq
+    # The name is in the public and in the national document: both no longer match.
+    assert problems(report) == [
+        ("document", seq, "disclosures.penalty", record.pk),
+        ("national_document", seq, "disclosures.penalty", record.pk),
+    ]
     with translation.override("en"):
-        assert f"disclosures.penalty#{record.pk}: document differs from the record" in str(report.mismatches[0])
+        assert f"disclosures.penalty#{record.pk}: public document differs from the record" in str(report.mismatches[0])
+        assert f"disclosures.penalty#{record.pk}: national (pushed) document differs from the record" in str(
+            report.mismatches[1]
+        )
 
 
 def test_an_edited_organization_name_or_amount_is_found_too(published):
     raw_sql("UPDATE disclosures_penaltydisclosure SET fine_amount = 0.3 WHERE id = %s", [published[0].pk])
     report = verify_ledger()
-    assert [m.record_id for m in report.mismatches] == [published[0].pk]
+    assert [(m.problem, m.record_id) for m in report.mismatches] == [
+        ("document", published[0].pk),
+        ("national_document", published[0].pk),
+    ]
 
 
 def test_an_unwithdrawn_record_and_a_rewound_version_are_found(published):
@@ -332,6 +366,14 @@ def test_a_rewritten_entry_with_a_recomputed_hash_breaks_the_next_link(published
     found = {(m.problem, m.seq) for m in verify_ledger().mismatches}
     assert ("broken_link", 3) in found
     assert not any(problem == "entry_hash" for problem, _seq in found)
+
+
+def test_a_rewritten_commitment_is_found_by_the_entry_hash_and_against_the_record(published):
+    # An intruder replaces an entry's commitment with the one of a national document they prefer.
+    entry = entries_of(published[2])[-1]
+    tamper("UPDATE core_ledgerentry SET national_commitment = %s WHERE seq = %s", ["e" * 64, entry.seq])
+    found = {(m.problem, m.seq) for m in verify_ledger().mismatches}
+    assert found == {("entry_hash", entry.seq), ("national_document", entry.seq)}
 
 
 def test_a_removed_entry_leaves_a_gap_and_a_removed_tail_leaves_the_head_dangling(published):
@@ -389,14 +431,15 @@ def test_the_command_exits_1_with_one_line_per_mismatch(published):
     with translation.override("en"):
         code, out, err = run_verify()
     lines = out.splitlines()
-    assert code == 1 and len(lines) == 2
-    assert f"disclosures.license#{published[3].pk}: document differs from the record (" in lines[0]
-    assert f"disclosures.penalty#{published[2].pk}: document differs from the record (" in lines[1]
-    assert "2 mismatches" in err
+    assert code == 1 and len(lines) == 4
+    assert f"disclosures.license#{published[3].pk}: public document differs from the record (" in lines[0]
+    assert f"disclosures.license#{published[3].pk}: national (pushed) document differs from the record (" in lines[1]
+    assert f"disclosures.penalty#{published[2].pk}: public document differs from the record (" in lines[2]
+    assert "4 mismatches" in err
 
     code, out, err = run_verify("--quiet", "--max-report", "1")
     assert code == 1 and err == ""
-    assert out.splitlines()[1] == "… and 1 more mismatches (raise --max-report to list them)"
+    assert out.splitlines()[1] == "… and 3 more mismatches (raise --max-report to list them)"
 
 
 # --- the nightly task ---------------------------------------------------------------------------
@@ -487,5 +530,28 @@ def test_worker_processes_on_one_snapshot_find_the_same(monkeypatch):
         ("entry_hash", records[1].pk),
         ("version", records[1].pk),
         ("document", records[4].pk),
+        ("national_document", records[4].pk),
         ("status", records[7].pk),
     }
+
+
+# --- the import arrows ----------------------------------------------------------------------------
+
+
+def test_the_ledger_reads_the_registry_without_importing_the_publishing_module():
+    """core.publishing appends to the ledger; the ledger reads core.registry, never core.publishing."""
+    import ast
+    from pathlib import Path
+
+    import core.ledger
+
+    imported = set()
+    for path in Path(core.ledger.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                module = node.module or ""
+                imported |= {module, *(f"{module}.{alias.name}" for alias in node.names)}
+            elif isinstance(node, ast.Import):
+                imported |= {alias.name for alias in node.names}
+    assert "core.registry" in imported
+    assert not {name for name in imported if name == "core.publishing" or name.startswith("core.publishing.")}

@@ -70,7 +70,8 @@ def test_a_changed_record_gets_a_mismatch_verdict(client, public_penalty):
         cursor.execute("UPDATE disclosures_penaltydisclosure SET subject_name = 'x' WHERE id = %s", [public_penalty.pk])
     page = lookup(client, public_penalty).content.decode()
     assert "The record does not match the ledger." in page
-    assert "Entry #1: document differs from the record" in page
+    assert "Entry #1: public document differs from the record" in page
+    assert "Entry #1: national (pushed) document differs from the record" in page
 
 
 def test_a_withdrawn_record_shows_its_entries_but_not_its_content(client, withdrawn_penalty):
@@ -221,3 +222,59 @@ def test_a_record_that_vanished_is_reported_not_hidden(api_client, client, publi
     assert body["verdict"] == "record_missing" and body["document"] is None and len(body["entries"]) == 1
     page = lookup(client, public_penalty).content.decode()
     assert "the record itself is missing" in page
+
+
+# --- the national commitment in public ---------------------------------------------------------------
+
+
+def test_the_public_entries_carry_the_commitment_but_neither_the_key_nor_a_plain_hash_of_the_national_document(
+    api_client, client, public_penalty, settings
+):
+    import hmac
+
+    from core.publishing import publishable
+
+    national = canonical_json(publishable(public_penalty.record_type).national_document(public_penalty))
+    assert public_penalty.subject_id_number.encode() in national
+    entry = LedgerEntry.objects.get()
+    assert (
+        entry.national_commitment == hmac.new(settings.LEDGER_COMMITMENT_KEY.encode(), national, "sha256").hexdigest()
+    )
+    plain = hashlib.sha256(national).hexdigest()
+
+    entries = api_client.get(reverse("api:ledger-entries")).json()["entries"]
+    assert entries[0]["national_commitment"] == entry.national_commitment  # anyone can recompute the entry hash
+    record_url = reverse("api:ledger-record", args=[public_penalty.record_type, public_penalty.pk])
+    record_check = api_client.get(record_url).json()
+    assert record_check["verdict"] == "match"
+    assert record_check["entries"][0]["national_commitment"] == entry.national_commitment
+    page = lookup(client, public_penalty).content.decode()
+    assert entry.national_commitment in page
+    for published in (str(entries), str(record_check), page):
+        assert plain not in published
+        assert settings.LEDGER_COMMITMENT_KEY not in published
+        assert public_penalty.subject_id_number not in published
+
+
+def test_the_page_says_who_can_recompute_what(client, public_penalty):
+    page = client.get(LEDGER, {"language": "en"}).content.decode()
+    recipe = page[page.index('id="recipe-heading"') :]
+    assert "under a key that only the portal holds" in recipe
+    assert '"national_commitment"' in recipe and 'body["national_commitment"] = e.national_commitment' in recipe
+    assert "Entries appended before national commitments were introduced have none (null)" in recipe
+
+
+def test_a_record_with_edited_hidden_id_digits_is_named_on_the_check_page(api_client, client, public_penalty):
+    hidden = public_penalty.subject_id_number[6:14]
+    edited = public_penalty.subject_id_number.replace(hidden, "19790101" if hidden != "19790101" else "19800101", 1)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE disclosures_penaltydisclosure SET subject_id_number = %s WHERE id = %s", [edited, public_penalty.pk]
+        )
+    page = lookup(client, public_penalty).content.decode()
+    assert "The record does not match the ledger." in page
+    assert "Entry #1: national (pushed) document differs from the record" in page
+    assert "public document differs" not in page
+    body = api_client.get(reverse("api:ledger-record", args=[public_penalty.record_type, public_penalty.pk])).json()
+    assert body["verdict"] == "mismatch" and body["entries"][0]["hash_ok"]
+    assert edited not in str(body) and edited not in page

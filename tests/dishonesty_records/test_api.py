@@ -575,7 +575,8 @@ def test_withdraw_and_correct(api_client, world):
     api_client.force_login(supervisor(world))
     url = f"{RECORDS}{record.pk}/"
     corrected = api_client.post(url + "correct/", {"facts_summary": "逾期六个月未履行判决", "reason": "更正摘要"})
-    assert corrected.status_code == 200 and corrected.json()["version"] == 2
+    # Version 2 announced the sanction (it is part of the published record), version 3 is this correction.
+    assert corrected.status_code == 200 and corrected.json()["version"] == 3
     assert corrected.json()["facts_summary"] == "逾期六个月未履行判决"
     nothing = api_client.post(
         url + "correct/?language=en", {"facts_summary": "逾期六个月未履行判决", "reason": "再次更正摘要"}

@@ -31,6 +31,7 @@ def test_production_settings_turn_the_stand_in_off(monkeypatch):
     import environ
 
     monkeypatch.setenv("SECRET_KEY", "a-production-secret-for-this-test")
+    monkeypatch.setenv("LEDGER_COMMITMENT_KEY", "a-production-ledger-commitment-key-for-this-test")
     monkeypatch.delenv("MOCK_NATIONAL_ENABLED", raising=False)
     monkeypatch.setattr(environ.Env, "read_env", staticmethod(lambda *args, **kwargs: None))
     import hangzhou_integrity.settings.base as base

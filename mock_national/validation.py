@@ -1,9 +1,7 @@
 """Field-level checks of one record's `data`, as the national platform applies them.
 
 Penalties (行政处罚) use CF_ codes, licences (行政许可) XK_ codes and government dishonesty records
-(政务失信记录) ZWSX_ codes; every value on the wire is a string (only a dishonesty record's optional
-details, its sanctions and published notice, may be lists or objects of strings) and an empty string
-means "not given".
+(政务失信记录) ZWSX_ codes; every value on the wire is a string and an empty string means "not given".
 Messages are in Chinese: the stand-in speaks the national platform's language. A record type without
 rules here is refused as a whole (`unknown_record_type`), as the real platform refuses what it has no
 catalogue entry for: nothing is accepted unchecked.
@@ -65,6 +63,9 @@ DISHONESTY_CATEGORIES = frozenset(
     }
 )
 DISHONESTY_SEVERITIES = frozenset({"一般", "严重"})
+# ZWSX_CJLB 惩戒类别 (optional, several separated like CF_CFLB); ZWSX_CJNR 惩戒内容 and ZWSX_TBPP 通报批评
+# (the published notice's text) are optional free text.
+SANCTION_KINDS = frozenset({"通报批评", "取消评优评先资格", "责任追究"})
 DISHONESTY_SOURCE_KINDS = frozenset(
     {"人民法院", "监察机关/纪检机关", "行政机关", "投诉举报", "督查检查", "承诺履约评价"}
 )
@@ -92,9 +93,6 @@ class RecordRules:
     decision_date_field: str = ""
     # Fields whose value must be one of a closed list of terms.
     choices: tuple[tuple[str, frozenset[str]], ...] = ()
-    # Whether a field may carry a structured value (a list of entries, an object of strings) instead
-    # of a string: the optional details of a dishonesty record (its sanctions, its published notice).
-    structured_allowed: bool = False
 
 
 def is_known_type(record_type: str) -> bool:
@@ -116,23 +114,12 @@ def record_problems(record_type: str, data: object, *, today: datetime.date) -> 
     reasons: list[Reason] = []
     values: dict[str, str] = {}
     for code, value in data.items():
-        if isinstance(value, str):
-            values[str(code)] = value.strip()
-        elif not (rules.structured_allowed and _is_structured(value)):
+        if not isinstance(value, str):
             reasons.append({"field": str(code), "message": "取值必须为字符串"})
+        else:
+            values[str(code)] = value.strip()
     reasons += _check(rules, values, today)
     return reasons
-
-
-def _is_structured(value: object) -> bool:
-    """An object of strings, or a list of strings and such objects (one level deep, nothing else)."""
-
-    def flat_object(item: object) -> bool:
-        return isinstance(item, dict) and all(isinstance(v, str) for v in item.values())
-
-    if flat_object(value):
-        return True
-    return isinstance(value, list) and all(isinstance(item, str) or flat_object(item) for item in value)
 
 
 def _check(rules: RecordRules, values: dict[str, str], today: datetime.date) -> list[Reason]:
@@ -213,6 +200,13 @@ def _dishonesty_checks(given, add, dates, today) -> None:
     for field in {GOVERNMENT_BODY: GOVERNMENT_BODY_REQUIRED, CIVIL_SERVANT: CIVIL_SERVANT_REQUIRED}.get(kind, ()):
         if not given(field):
             add(field, f"必填项缺失（{kind}的失信记录应填写）")
+    # Sanctions are optional: a record may carry none. Given, their kinds are standard terms and say what.
+    if given("ZWSX_CJLB"):
+        unknown = [term for term in _split(given("ZWSX_CJLB")) if term not in SANCTION_KINDS]
+        if unknown:
+            add("ZWSX_CJLB", f"惩戒类别不在标准取值范围内：{'、'.join(unknown)}")
+        if not given("ZWSX_CJNR"):
+            add("ZWSX_CJNR", "必填项缺失（填写了惩戒类别应填写惩戒内容）")
     occurred_on, determined_on, ends_on = dates.get("ZWSX_FSRQ"), dates.get("ZWSX_RDRQ"), dates.get("ZWSX_GSJZQ")
     if occurred_on and determined_on and occurred_on > determined_on:
         add("ZWSX_FSRQ", "发生日期不能晚于认定日期")
@@ -283,7 +277,6 @@ DISHONESTY_RULES = RecordRules(
         ("ZWSX_YZCD", DISHONESTY_SEVERITIES),
         ("ZWSX_LYLB", DISHONESTY_SOURCE_KINDS),
     ),
-    structured_allowed=True,
 )
 # What a government body's record must say beyond the common fields; a civil servant's says only the
 # position besides (their record never carries an ID number or the full facts).

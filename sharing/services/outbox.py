@@ -14,8 +14,9 @@ first: waiting for it would hold a correction back behind a failing or dead-lett
 nothing. Three rules keep it so, whatever the number of pushers:
 - queueing a newer entry supersedes the record's older ones that are waiting or dead-lettered; one
   whose request is in the air (claimed, lease running) is left to finish;
-- a claim skips an entry while an older entry of its record is in the air, and supersedes the
-  entries it finds a newer entry for instead of sending them;
+- a claim skips an entry while an older entry of its record is in flight, and supersedes the
+  entries it finds a newer entry for instead of sending them (an older entry whose worker died is
+  taken again when its lease runs out, and superseded then);
 - an entry the national side refuses as `stale_version` (it holds a newer version) is superseded:
   final, not retried, not a dead letter.
 """
@@ -111,15 +112,20 @@ def newer_entry_exists() -> Exists:
     )
 
 
-def older_entry_in_the_air(now) -> Exists:
-    """For a queryset of entries: an earlier entry of the same record is claimed and its lease runs."""
+def older_entry_in_flight() -> Exists:
+    """For a queryset of entries: an earlier entry of the same record is claimed.
+
+    Whether its lease still runs is left out on purpose: with it, the planner drives this anti-join
+    from the lease index and compares every due row with every row in flight (200 ms for a batch
+    behind 2,000 rows in flight, against 2–8 ms probing the record index). An older entry whose lease
+    ran out is due itself, and the claim that takes it supersedes it, which frees this one.
+    """
     return Exists(
         OutboxEntry.objects.filter(
             record_type=OuterRef("record_type"),
             record_id=OuterRef("record_id"),
             id__lt=OuterRef("id"),
             status=OutboxStatus.IN_FLIGHT,
-            lease_expires_at__gte=now,
         )
     )
 
@@ -152,7 +158,7 @@ def claim_batch(*, size: int) -> tuple[uuid.UUID, list[OutboxEntry]]:
         # Each query walks its partial index in order and stops at `size` rows, however long the queue.
         locked = (
             OutboxEntry.objects.select_for_update(skip_locked=True)
-            .exclude(older_entry_in_the_air(now))
+            .exclude(older_entry_in_flight())
             .annotate(overtaken=newer_entry_exists())
         )
         while True:

@@ -211,14 +211,20 @@ def test_dishonesty_terms_codes_and_dates_are_checked(client):
     assert set(_reasons(_outcome(client, ordered, record_type=DISHONESTY, record_id=2))) == {"ZWSX_FSRQ", "ZWSX_GSJZQ"}
 
 
-def test_a_dishonesty_records_sanctions_and_notice_are_optional_and_may_be_structured(client):
-    sanctions = [{"kind": "限制评优评先", "status": "执行中"}, "取消政策性资金支持"]
-    notice = {"title": "关于某区住房和城乡建设局失信情况的通报", "published_on": "2026-03-05"}
-    with_details = dishonesty_data(ZWSX_CJCS=sanctions, ZWSX_TBPP=notice)
+def test_a_dishonesty_records_sanctions_and_notice_are_optional_and_checked_when_given(client):
+    with_sanctions = dishonesty_data(
+        ZWSX_CJLB="通报批评；取消评优评先资格",
+        ZWSX_CJNR="通报批评：2026-03-05起\n取消评优评先资格：2026-03-05至2027-03-04",
+        ZWSX_TBPP="关于某区住房和城乡建设局拒不履行法院生效判决的通报",
+    )
+    assert _outcome(client, with_sanctions, record_type=DISHONESTY)["status"] == "accepted"
 
-    assert _outcome(client, with_details, record_type=DISHONESTY)["status"] == "accepted"
-    nested = dishonesty_data(ZWSX_CJCS=[{"kind": {"deeper": "no"}}])
-    assert list(_reasons(_outcome(client, nested, record_type=DISHONESTY, record_id=2))) == ["ZWSX_CJCS"]
+    unknown_kind = dishonesty_data(ZWSX_CJLB="通报批评；罚站", ZWSX_CJNR="通报批评：2026-03-05起")
+    assert list(_reasons(_outcome(client, unknown_kind, record_type=DISHONESTY, record_id=2))) == ["ZWSX_CJLB"]
+    without_content = dishonesty_data(ZWSX_CJLB="责任追究")
+    assert list(_reasons(_outcome(client, without_content, record_type=DISHONESTY, record_id=3))) == ["ZWSX_CJNR"]
+    structured = dishonesty_data(ZWSX_CJNR=[{"kind": "通报批评"}])
+    assert list(_reasons(_outcome(client, structured, record_type=DISHONESTY, record_id=4))) == ["ZWSX_CJNR"]
 
 
 def test_a_valid_licence_is_accepted_and_its_rules_apply(client):

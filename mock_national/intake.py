@@ -1,7 +1,18 @@
-"""Receiving a batch: body checks, idempotency (per key and per record) and storage.
+"""Receiving a batch: body checks, idempotency (per key and per record), version order and storage.
+
+Each record is answered on its own: accepted with a receipt, or rejected with a code (RefusalCode)
+and its reasons; the rest of the batch is unaffected. In this order:
+- a record version and action accepted before is answered with its first receipt (a retry);
+- a record type without rules is refused as `unknown_record_type`;
+- a version older than one already accepted for the record is refused as `stale_version`: the
+  platform keeps the latest version, and applying an older one after it would roll the record back;
+- otherwise the data is checked field by field (`invalid_record` with every problem named).
 
 Cost of a batch, whatever its size: one look-up of the key, one insert of the batch, one query for
-the records already accepted, one bulk insert, one update of the stored answer.
+the records' accepted entries, one bulk insert, one update of the stored answer.
+
+The version check reads what was committed: two requests in flight at once with two versions of one
+record are not ordered against each other (the pusher never sends two versions of one record at once).
 """
 
 from __future__ import annotations
@@ -16,8 +27,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import Action, Batch, ReceivedRecord, sort_key_for
-from .validation import record_problems
+from .models import Action, Batch, ReceivedRecord, RefusalCode, sort_key_for
+from .validation import is_known_type, record_problems, unknown_type_reason
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +41,8 @@ SIMULATED_REJECTION = {"field": "", "message": "模拟拒收（REJECT_RATE）"}
 # A record raced in by a concurrent batch makes the insert fail; the next attempt sees it as a duplicate.
 ATTEMPTS = 3
 
-RecordKey = tuple[str, str, int, str]
+RecordKey = tuple[str, str, int, str]  # record type, record id, version, action
+RecordName = tuple[str, str]  # record type, record id
 
 
 class BadRequest(Exception):
@@ -149,20 +161,20 @@ def _apply(
         received_at=now,
         record_count=len(records),
     )
-    accepted_before = _accepted_receipts(records)
+    accepted_before = _accepted_before(records)
+    # The newest accepted version of each record, kept up to date as this batch accepts more.
+    newest = dict(accepted_before.newest_versions)
     today = timezone.localdate(now)
     accepted_now: dict[RecordKey, str] = {}
     results: list[dict] = []
     rows: list[ReceivedRecord] = []
     for record in records:
-        receipt = accepted_before.get(record.key) or accepted_now.get(record.key)
+        receipt = accepted_before.receipts.get(record.key) or accepted_now.get(record.key)
         if receipt:
             results.append({**record.echo(), "status": "accepted", "receipt_id": receipt, "duplicate": True})
             continue
-        reasons = [] if record.action in ACTIONS else [_unknown_action(record.action)]
-        reasons += record_problems(record.record_type, record.data, today=today)
-        if simulated_rejection(record.key, reject_rate):
-            reasons.append(dict(SIMULATED_REJECTION))
+        name = (record.record_type, record.record_id)
+        code, reasons = _refusal(record, newest.get(name), today=today, reject_rate=reject_rate)
         receipt_id = uuid.uuid4()
         rows.append(
             ReceivedRecord(
@@ -174,15 +186,17 @@ def _apply(
                 version=record.version,
                 action=record.action,
                 accepted=not reasons,
+                refusal_code=code,
                 reasons=reasons,
                 data=record.data if record.data is not None else {},
                 received_at=now,
             )
         )
         if reasons:
-            results.append({**record.echo(), "status": "rejected", "reasons": reasons})
+            results.append({**record.echo(), "status": "rejected", "code": code, "reasons": reasons})
         else:
             accepted_now[record.key] = str(receipt_id)
+            newest[name] = max(newest.get(name, 0), record.version)
             results.append({**record.echo(), "status": "accepted", "receipt_id": str(receipt_id), "duplicate": False})
     ReceivedRecord.objects.bulk_create(rows, batch_size=500)
     if lose_answer:
@@ -192,27 +206,56 @@ def _apply(
     return Answer(200, body)
 
 
+def _refusal(
+    record: IncomingRecord, newest_version: int | None, *, today, reject_rate: float
+) -> tuple[str, list[dict[str, str]]]:
+    """The refusal code and its reasons; ("", []) when the record is acceptable."""
+    if not is_known_type(record.record_type):
+        return RefusalCode.UNKNOWN_RECORD_TYPE, [unknown_type_reason(record.record_type)]
+    if newest_version is not None and record.version < newest_version:
+        message = f"已接收该记录的更新版本 v{newest_version}，不再接收旧版本 v{record.version}"
+        return RefusalCode.STALE_VERSION, [{"field": "version", "message": message}]
+    reasons = [] if record.action in ACTIONS else [_unknown_action(record.action)]
+    reasons += record_problems(record.record_type, record.data, today=today)
+    if simulated_rejection(record.key, reject_rate):
+        reasons.append(dict(SIMULATED_REJECTION))
+    return (RefusalCode.INVALID_RECORD if reasons else ""), reasons
+
+
 def _unknown_action(action: str) -> dict[str, str]:
     return {"field": "action", "message": f"不支持的操作类型 {action}（应为 publish、correct、withdraw 或 repair）"}
 
 
-def _accepted_receipts(records: list[IncomingRecord]) -> dict[RecordKey, str]:
-    """One query: the receipts of this batch's records that an earlier batch already accepted.
+@dataclass(frozen=True)
+class AcceptedBefore:
+    receipts: dict[RecordKey, str]  # of this batch's record versions and actions
+    newest_versions: dict[RecordName, int]  # of this batch's records, whatever the version
+
+
+def _accepted_before(records: list[IncomingRecord]) -> AcceptedBefore:
+    """One query: what earlier batches accepted of this batch's records — the receipts of the same
+    versions and actions, and each record's newest accepted version.
 
     `accepted` is filtered here rather than in SQL on purpose: that keeps the partial indexes out of
     the planner's reach, so a table that grew faster than its statistics (a benchmark's first minute)
     is still searched through the (record_type, record_id) index instead of scanning a whole type.
     """
     wanted = {record.key for record in records}
+    names = {(record.record_type, record.record_id) for record in records}
     found = ReceivedRecord.objects.filter(
         record_type__in={record.record_type for record in records},
         record_id__in={record.record_id for record in records},
     ).values_list("record_type", "record_id", "version", "action", "receipt_id", "accepted")
-    return {
-        (record_type, record_id, version, action): str(receipt_id)
-        for record_type, record_id, version, action, receipt_id, accepted in found
-        if accepted and (record_type, record_id, version, action) in wanted
-    }
+    receipts: dict[RecordKey, str] = {}
+    newest: dict[RecordName, int] = {}
+    for record_type, record_id, version, action, receipt_id, accepted in found:
+        name = (record_type, record_id)
+        if not accepted or name not in names:  # the IN lists cross types and ids: keep this batch's pairs
+            continue
+        newest[name] = max(newest.get(name, 0), version)
+        if (record_type, record_id, version, action) in wanted:
+            receipts[(record_type, record_id, version, action)] = str(receipt_id)
+    return AcceptedBefore(receipts, newest)
 
 
 def _json(payload: dict) -> str:

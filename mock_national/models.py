@@ -15,6 +15,17 @@ class Action(models.TextChoices):
     REPAIR = "repair", _("Credit repair")
 
 
+class RefusalCode(models.TextChoices):
+    """Why a record was refused, for the sender's program: the reasons say it for people."""
+
+    # The platform has no rules for this record type: none of its fields were checked.
+    UNKNOWN_RECORD_TYPE = "unknown_record_type", _("Unknown record type")
+    # A newer version of the record was accepted already; applying this one would roll it back.
+    STALE_VERSION = "stale_version", _("Older than the version held")
+    # Field-level problems (missing, malformed, out of range), an unknown action, or a simulated rejection.
+    INVALID_RECORD = "invalid_record", _("Invalid record")
+
+
 class PlainInsertJSONField(models.JSONField):
     """A JSONField that keeps bulk inserts on PostgreSQL to plain VALUES.
 
@@ -60,6 +71,7 @@ class ReceivedRecord(models.Model):
     # Longer than any accepted action: an unknown one (e.g. end_publicity) is stored with its rejection.
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     accepted = models.BooleanField(_("accepted"))
+    refusal_code = models.CharField(_("refusal code"), max_length=30, choices=RefusalCode.choices, blank=True)
     reasons = PlainInsertJSONField(_("reasons"), default=list, blank=True)
     data = PlainInsertJSONField(_("data"), default=dict, blank=True)
     received_at = models.DateTimeField(_("received at"), default=timezone.now)

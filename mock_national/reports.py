@@ -26,10 +26,13 @@ def receipts(record_type: str, record_id: str) -> list[dict]:
             "version": entry.version,
             "action": entry.action,
             "status": "accepted" if entry.accepted else "rejected",
+            "code": entry.refusal_code,
             "reasons": entry.reasons,
             "received_at": entry.received_at.isoformat(),
         }
-        for entry in entries.only("receipt_id", "version", "action", "accepted", "reasons", "received_at")
+        for entry in entries.only(
+            "receipt_id", "version", "action", "accepted", "refusal_code", "reasons", "received_at"
+        )
     ]
 
 

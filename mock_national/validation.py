@@ -1,20 +1,27 @@
 """Field-level checks of one record's `data`, as the national platform applies them.
 
-Penalties (行政处罚) use CF_ codes and licences (行政许可) XK_ codes; every value on the wire is a
-string and an empty string means "not given". Messages are in Chinese: the stand-in speaks the
-national platform's language. A record type this module does not know only needs a non-empty object.
+Penalties (行政处罚) use CF_ codes, licences (行政许可) XK_ codes and government dishonesty records
+(政务失信记录) ZWSX_ codes; every value on the wire is a string and an empty string means "not given".
+Messages are in Chinese: the stand-in speaks the national platform's language. A record type without
+rules here is refused as a whole (`unknown_record_type`), as the real platform refuses what it has no
+catalogue entry for: nothing is accepted unchecked.
+
+These rules are the stand-in's own copy, written from the exchange format, not imported from the
+portal: the other side must catch what the portal gets wrong.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .identifiers import RESIDENT_ID_TYPES, resident_id_problem, uscc_problem
 
 PENALTY_TYPE = "disclosures.penalty"
 LICENSE_TYPE = "disclosures.license"
+DISHONESTY_TYPE = "dishonesty_records.record"
 
 SUBJECT_KINDS = ("法人及非法人组织", "个体工商户", "自然人")
 LEGAL_PERSON, NATURAL_PERSON = SUBJECT_KINDS[0], SUBJECT_KINDS[2]
@@ -37,6 +44,31 @@ PENALTY_KINDS = frozenset(
     }
 )
 LICENSE_CATEGORIES = frozenset({"普通", "特许", "认可", "核准", "登记", "其他"})
+# 政务失信记录: the subject is a government body or a civil servant.
+GOVERNMENT_BODY, CIVIL_SERVANT = "政府机构", "公务员"
+DISHONESTY_CATEGORIES = frozenset(
+    {
+        "违背信用承诺",
+        "拒不履行法院生效判决",
+        "被司法判决",
+        "被行政处罚",
+        "纪律处分",
+        "问责处理",
+        "政府采购违法违规",
+        "PPP项目违约",
+        "招标投标违法违规",
+        "招商引资虚假承诺或毁约",
+        "违规举债或担保、恶意逃废债务",
+        "其他",
+    }
+)
+DISHONESTY_SEVERITIES = frozenset({"一般", "严重"})
+# ZWSX_CJLB 惩戒类别 (optional, several separated like CF_CFLB); ZWSX_CJNR 惩戒内容 and ZWSX_TBPP 通报批评
+# (the published notice's text) are optional free text.
+SANCTION_KINDS = frozenset({"通报批评", "取消评优评先资格", "责任追究"})
+DISHONESTY_SOURCE_KINDS = frozenset(
+    {"人民法院", "监察机关/纪检机关", "行政机关", "投诉举报", "督查检查", "承诺履约评价"}
+)
 _LIST_SEPARATORS = re.compile(r"[;；,，、]")
 _DATE_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NON_NEGATIVE_DECIMAL = re.compile(r"^\d+(\.\d+)?$")
@@ -44,67 +76,41 @@ _NON_NEGATIVE_DECIMAL = re.compile(r"^\d+(\.\d+)?$")
 Reason = dict[str, str]
 
 
+# checks(given, add, dates, today): `given(field)` is the stripped value ("" when absent), `add(field,
+# message)` refuses, `dates` holds the parsed date fields.
+TypeChecks = Callable[[Callable[[str], str], Callable[[str, str], None], dict[str, datetime.date], datetime.date], None]
+
+
 @dataclass(frozen=True)
 class RecordRules:
-    prefix: str  # CF or XK
     required: tuple[str, ...]
     uscc_fields: tuple[str, ...]
     date_fields: tuple[str, ...]
+    # What is checked beyond the common rules of every type.
+    checks: TypeChecks
     decimal_fields: tuple[str, ...] = ()
     # A decision cannot be dated in the future.
     decision_date_field: str = ""
+    # Fields whose value must be one of a closed list of terms.
+    choices: tuple[tuple[str, frozenset[str]], ...] = ()
 
 
-PENALTY_RULES = RecordRules(
-    prefix="CF",
-    required=(
-        "CF_XDR_MC",
-        "CF_XDR_LB",
-        "CF_WSH",
-        "CF_WFXW",
-        "CF_SY",
-        "CF_YJ",
-        "CF_CFLB",
-        "CF_NR",
-        "CF_JDRQ",
-        "CF_CFJG",
-        "CF_CFJGDM",
-        "CF_SJLY",
-        "CF_SJLYDM",
-    ),
-    uscc_fields=("CF_XDR_SHXYM", "CF_CFJGDM", "CF_SJLYDM"),
-    date_fields=("CF_JDRQ", "CF_YXQ", "CF_GSJZQ"),
-    decimal_fields=("CF_NR_FK", "CF_NR_WFFF"),
-    decision_date_field="CF_JDRQ",
-)
-LICENSE_RULES = RecordRules(
-    prefix="XK",
-    required=(
-        "XK_XDR_MC",
-        "XK_XDR_LB",
-        "XK_XKWS",
-        "XK_WSH",
-        "XK_XKLB",
-        "XK_JDRQ",
-        "XK_XKJG",
-        "XK_XKJGDM",
-        "XK_LYDW",
-        "XK_LYDWDM",
-    ),
-    uscc_fields=("XK_XDR_SHXYM", "XK_XKJGDM", "XK_LYDWDM"),
-    date_fields=("XK_JDRQ", "XK_YXQZ", "XK_YXQZI"),
-    decision_date_field="XK_JDRQ",
-)
-RULES_BY_TYPE = {PENALTY_TYPE: PENALTY_RULES, LICENSE_TYPE: LICENSE_RULES}
+def is_known_type(record_type: str) -> bool:
+    return record_type in RULES_BY_TYPE
+
+
+def unknown_type_reason(record_type: str) -> Reason:
+    known = "、".join(sorted(RULES_BY_TYPE))
+    return {"field": "record_type", "message": f"不支持的记录类型 {record_type}（支持：{known}）"}
 
 
 def record_problems(record_type: str, data: object, *, today: datetime.date) -> list[Reason]:
     """Every reason the platform refuses this record; an empty list means it is acceptable."""
-    if not isinstance(data, dict) or not data:
-        return [{"field": "data", "message": "数据项缺失：data 应为非空对象"}]
     rules = RULES_BY_TYPE.get(record_type)
     if rules is None:
-        return []
+        return [unknown_type_reason(record_type)]
+    if not isinstance(data, dict) or not data:
+        return [{"field": "data", "message": "数据项缺失：data 应为非空对象"}]
     reasons: list[Reason] = []
     values: dict[str, str] = {}
     for code, value in data.items():
@@ -128,7 +134,9 @@ def _check(rules: RecordRules, values: dict[str, str], today: datetime.date) -> 
     for field in rules.required:
         if not given(field):
             add(field, "必填项缺失")
-    _check_subject(rules.prefix, given, add, today)
+    for field, terms in rules.choices:
+        if given(field) and given(field) not in terms:
+            add(field, f"取值不在标准取值范围内：{given(field)}")
     for field in rules.uscc_fields:
         if given(field) and (problem := uscc_problem(given(field))):
             add(field, problem)
@@ -146,20 +154,12 @@ def _check(rules: RecordRules, values: dict[str, str], today: datetime.date) -> 
     for field in rules.decimal_fields:
         if given(field) and not _NON_NEGATIVE_DECIMAL.match(given(field)):
             add(field, "金额应为非负数（单位：万元）")
-    if rules is PENALTY_RULES and given("CF_CFLB"):
-        unknown = [kind for kind in _split(given("CF_CFLB")) if kind not in PENALTY_KINDS]
-        if unknown:
-            add("CF_CFLB", f"处罚类别不在标准取值范围内：{'、'.join(unknown)}")
-    if rules is LICENSE_RULES:
-        if given("XK_XKLB") and given("XK_XKLB") not in LICENSE_CATEGORIES:
-            add("XK_XKLB", "许可类别应为普通、特许、认可、核准、登记或其他")
-        valid_from, valid_until = dates.get("XK_YXQZ"), dates.get("XK_YXQZI")
-        if valid_from and valid_until and valid_from > valid_until:
-            add("XK_YXQZI", "有效期至不能早于有效期自")
+    rules.checks(given, add, dates, today)
     return reasons
 
 
 def _check_subject(prefix: str, given, add, today: datetime.date) -> None:
+    """The 行政相对人 of a penalty or a licence: a body with its code, or a person with an ID."""
     kind = given(f"{prefix}_XDR_LB")
     if kind and kind not in SUBJECT_KINDS:
         add(f"{prefix}_XDR_LB", "行政相对人类别应为法人及非法人组织、个体工商户或自然人")
@@ -175,6 +175,114 @@ def _check_subject(prefix: str, given, add, today: datetime.date) -> None:
         is_resident_id = given(f"{prefix}_{holder}_ZJLX") in RESIDENT_ID_TYPES
         if number and is_resident_id and (problem := resident_id_problem(number, today=today)):
             add(f"{prefix}_{holder}_ZJHM", problem)
+
+
+def _penalty_checks(given, add, dates, today) -> None:
+    _check_subject("CF", given, add, today)
+    if given("CF_CFLB"):
+        unknown = [kind for kind in _split(given("CF_CFLB")) if kind not in PENALTY_KINDS]
+        if unknown:
+            add("CF_CFLB", f"处罚类别不在标准取值范围内：{'、'.join(unknown)}")
+
+
+def _license_checks(given, add, dates, today) -> None:
+    _check_subject("XK", given, add, today)
+    if given("XK_XKLB") and given("XK_XKLB") not in LICENSE_CATEGORIES:
+        add("XK_XKLB", "许可类别应为普通、特许、认可、核准、登记或其他")
+    valid_from, valid_until = dates.get("XK_YXQZ"), dates.get("XK_YXQZI")
+    if valid_from and valid_until and valid_from > valid_until:
+        add("XK_YXQZI", "有效期至不能早于有效期自")
+
+
+def _dishonesty_checks(given, add, dates, today) -> None:
+    """What the subject's kind asks for, and dates in their order: occurred ≤ determined ≤ publicity end."""
+    kind = given("ZWSX_ZTLB")
+    for field in {GOVERNMENT_BODY: GOVERNMENT_BODY_REQUIRED, CIVIL_SERVANT: CIVIL_SERVANT_REQUIRED}.get(kind, ()):
+        if not given(field):
+            add(field, f"必填项缺失（{kind}的失信记录应填写）")
+    # Sanctions are optional: a record may carry none. Given, their kinds are standard terms and say what.
+    if given("ZWSX_CJLB"):
+        unknown = [term for term in _split(given("ZWSX_CJLB")) if term not in SANCTION_KINDS]
+        if unknown:
+            add("ZWSX_CJLB", f"惩戒类别不在标准取值范围内：{'、'.join(unknown)}")
+        if not given("ZWSX_CJNR"):
+            add("ZWSX_CJNR", "必填项缺失（填写了惩戒类别应填写惩戒内容）")
+    occurred_on, determined_on, ends_on = dates.get("ZWSX_FSRQ"), dates.get("ZWSX_RDRQ"), dates.get("ZWSX_GSJZQ")
+    if occurred_on and determined_on and occurred_on > determined_on:
+        add("ZWSX_FSRQ", "发生日期不能晚于认定日期")
+    if determined_on and ends_on and ends_on < determined_on:
+        add("ZWSX_GSJZQ", "公示截止日期不能早于认定日期")
+
+
+PENALTY_RULES = RecordRules(
+    required=(
+        "CF_XDR_MC",
+        "CF_XDR_LB",
+        "CF_WSH",
+        "CF_WFXW",
+        "CF_SY",
+        "CF_YJ",
+        "CF_CFLB",
+        "CF_NR",
+        "CF_JDRQ",
+        "CF_CFJG",
+        "CF_CFJGDM",
+        "CF_SJLY",
+        "CF_SJLYDM",
+    ),
+    uscc_fields=("CF_XDR_SHXYM", "CF_CFJGDM", "CF_SJLYDM"),
+    date_fields=("CF_JDRQ", "CF_YXQ", "CF_GSJZQ"),
+    checks=_penalty_checks,
+    decimal_fields=("CF_NR_FK", "CF_NR_WFFF"),
+    decision_date_field="CF_JDRQ",
+)
+LICENSE_RULES = RecordRules(
+    required=(
+        "XK_XDR_MC",
+        "XK_XDR_LB",
+        "XK_XKWS",
+        "XK_WSH",
+        "XK_XKLB",
+        "XK_JDRQ",
+        "XK_XKJG",
+        "XK_XKJGDM",
+        "XK_LYDW",
+        "XK_LYDWDM",
+    ),
+    uscc_fields=("XK_XDR_SHXYM", "XK_XKJGDM", "XK_LYDWDM"),
+    date_fields=("XK_JDRQ", "XK_YXQZ", "XK_YXQZI"),
+    checks=_license_checks,
+    decision_date_field="XK_JDRQ",
+)
+DISHONESTY_RULES = RecordRules(
+    # Whoever the subject is; what else is required depends on it (_dishonesty_checks). A code
+    # (ZWSX_TYSHXYDM) is checked when given: not every government body has one on record.
+    required=(
+        "ZWSX_ZTMC",
+        "ZWSX_ZTLB",
+        "ZWSX_SSDW",
+        "ZWSX_SXLB",
+        "ZWSX_SSZY",
+        "ZWSX_RDJG",
+        "ZWSX_RDRQ",
+        "ZWSX_GSJZQ",
+    ),
+    uscc_fields=("ZWSX_TYSHXYDM",),
+    date_fields=("ZWSX_RDRQ", "ZWSX_GSJZQ", "ZWSX_FSRQ"),
+    checks=_dishonesty_checks,
+    decision_date_field="ZWSX_RDRQ",
+    choices=(
+        ("ZWSX_ZTLB", frozenset({GOVERNMENT_BODY, CIVIL_SERVANT})),
+        ("ZWSX_SXLB", DISHONESTY_CATEGORIES),
+        ("ZWSX_YZCD", DISHONESTY_SEVERITIES),
+        ("ZWSX_LYLB", DISHONESTY_SOURCE_KINDS),
+    ),
+)
+# What a government body's record must say beyond the common fields; a civil servant's says only the
+# position besides (their record never carries an ID number or the full facts).
+GOVERNMENT_BODY_REQUIRED = ("ZWSX_YZCD", "ZWSX_LYLB", "ZWSX_LYJG", "ZWSX_FSRQ", "ZWSX_RDYY")
+CIVIL_SERVANT_REQUIRED = ("ZWSX_ZW",)
+RULES_BY_TYPE = {PENALTY_TYPE: PENALTY_RULES, LICENSE_TYPE: LICENSE_RULES, DISHONESTY_TYPE: DISHONESTY_RULES}
 
 
 def _parse_date(text: str) -> datetime.date | None:

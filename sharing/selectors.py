@@ -15,6 +15,9 @@ from .choices import OutboxStatus
 from .models import OutboxEntry, Reconciliation
 
 COUNTED_STATUSES = (OutboxStatus.PENDING, OutboxStatus.IN_FLIGHT, OutboxStatus.FAILED, OutboxStatus.REJECTED)
+# Superseded entries pile up with every correction, like delivered ones: counted up to a cap, through
+# the status index, never over the whole history.
+SUPERSEDED_COUNT_CAP = 1000
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,8 @@ class PushSummary:
     counts: dict[str, int]  # the open states only: delivered grows forever and is not counted per request
     oldest_waiting_since: datetime | None
     last_delivery_at: datetime | None
+    superseded: int = 0  # at most SUPERSEDED_COUNT_CAP
+    superseded_capped: bool = False  # there are more
 
     @property
     def lag(self) -> timedelta | None:
@@ -39,7 +44,14 @@ def push_summary(principal) -> PushSummary:
         .values_list("delivered_at", flat=True)
         .first()
     )
-    return PushSummary({s: counted.get(s, 0) for s in COUNTED_STATUSES}, oldest, last)
+    superseded = entries.filter(status=OutboxStatus.SUPERSEDED).values("id")[: SUPERSEDED_COUNT_CAP + 1].count()
+    return PushSummary(
+        {s: counted.get(s, 0) for s in COUNTED_STATUSES},
+        oldest,
+        last,
+        superseded=min(superseded, SUPERSEDED_COUNT_CAP),
+        superseded_capped=superseded > SUPERSEDED_COUNT_CAP,
+    )
 
 
 def record_type_labels() -> dict[str, str]:

@@ -12,7 +12,12 @@ DRAIN_BUDGET_SECONDS = 240
 @shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=290, time_limit=300)
 def push_pending() -> dict:
     report = services.push_pending(budget_seconds=DRAIN_BUDGET_SECONDS)
-    return {"batches": report.batches, "delivered": report.delivered, "rejected": report.rejected}
+    return {
+        "batches": report.batches,
+        "delivered": report.delivered,
+        "rejected": report.rejected,
+        "superseded": report.superseded,
+    }
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=25 * 60, time_limit=30 * 60)

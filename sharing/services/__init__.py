@@ -1,16 +1,8 @@
-"""Writes of the national push. `outbox`: queueing, draining, replay; `reconciliation`: the nightly check."""
+"""Writes of the national push. `outbox`: queueing, claiming, replay; `delivery`: sending and settling;
+`reconciliation`: the nightly check."""
 
-from .outbox import (
-    DrainReport,
-    backoff_seconds,
-    claim_batch,
-    idempotency_key,
-    outbox_enqueue,
-    outbox_replay,
-    push_batch,
-    push_pending,
-    schedule_push,
-)
+from .delivery import DrainReport, backoff_seconds, push_batch, push_pending, send_claimed
+from .outbox import claim_batch, idempotency_key, outbox_enqueue, outbox_replay, schedule_push
 from .reconciliation import reconciliation_run
 
 __all__ = [
@@ -24,4 +16,5 @@ __all__ = [
     "push_pending",
     "reconciliation_run",
     "schedule_push",
+    "send_claimed",
 ]

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 PENALTY = "disclosures.penalty"
 LICENSE = "disclosures.license"
+DISHONESTY = "dishonesty_records.record"
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _serial = itertools.count(1)
 
@@ -112,9 +113,49 @@ def license_data(**overrides: str) -> dict[str, str]:
     return data
 
 
+def dishonesty_data(**overrides: str) -> dict[str, str]:
+    """A government body's dishonesty record (政务失信记录), as dishonesty_records/national.py sends it."""
+    data = {
+        "ZWSX_ZTMC": "杭州市某区住房和城乡建设局",
+        "ZWSX_ZTLB": "政府机构",
+        "ZWSX_SSDW": "杭州市某区住房和城乡建设局",
+        "ZWSX_SXLB": "拒不履行法院生效判决",
+        "ZWSX_SSZY": "未履行法院生效判决确定的支付义务",
+        "ZWSX_RDJG": "杭州市人民政府",
+        "ZWSX_RDRQ": "2026-03-02",
+        "ZWSX_GSJZQ": "2027-03-02",
+        "ZWSX_TYSHXYDM": uscc("11330100MB0000001"),
+        "ZWSX_YZCD": "一般",
+        "ZWSX_LYLB": "人民法院",
+        "ZWSX_LYWH": "（2026）浙0106执123号",
+        "ZWSX_LYJG": "杭州市西湖区人民法院",
+        "ZWSX_FSRQ": "2025-09-01",
+        "ZWSX_RDYY": "经核查，事实清楚，证据确凿。",
+    }
+    data.update(overrides)
+    return data
+
+
+def civil_servant_dishonesty_data(**overrides: str) -> dict[str, str]:
+    """A civil servant's record: name, position, body, category and summary — no ID, no full facts."""
+    data = {
+        "ZWSX_ZTMC": "王五",
+        "ZWSX_ZTLB": "公务员",
+        "ZWSX_SSDW": "杭州市某区住房和城乡建设局",
+        "ZWSX_SXLB": "纪律处分",
+        "ZWSX_SSZY": "违规干预招标投标活动",
+        "ZWSX_RDJG": "杭州市人民政府",
+        "ZWSX_RDRQ": "2026-03-02",
+        "ZWSX_GSJZQ": "2027-03-02",
+        "ZWSX_ZW": "科长",
+    }
+    data.update(overrides)
+    return data
+
+
 def record(record_id, *, version: int = 1, action: str = "publish", record_type: str = PENALTY, data=None) -> dict:
     if data is None:
-        data = license_data() if record_type == LICENSE else penalty_data()
+        data = {LICENSE: license_data, DISHONESTY: dishonesty_data}.get(record_type, penalty_data)()
     return {"record_type": record_type, "record_id": str(record_id), "version": version, "action": action, "data": data}
 
 

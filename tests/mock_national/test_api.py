@@ -203,14 +203,14 @@ def test_a_concurrent_request_with_the_same_key_answers_from_the_stored_batch(cl
 def test_a_record_accepted_concurrently_by_another_batch_is_answered_as_a_duplicate(client, monkeypatch):
     first = post_records(client, [record(1)]).json()["results"][0]
     # The look-up ran before the other batch committed; the unique constraint catches it on insert.
-    real_lookup = intake._accepted_receipts
+    real_lookup = intake._accepted_before
     calls = []
 
     def first_lookup_misses(records):
         calls.append(records)
-        return {} if len(calls) == 1 else real_lookup(records)
+        return intake.AcceptedBefore({}, {}) if len(calls) == 1 else real_lookup(records)
 
-    monkeypatch.setattr(intake, "_accepted_receipts", first_lookup_misses)
+    monkeypatch.setattr(intake, "_accepted_before", first_lookup_misses)
 
     response = post_records(client, [record(1), record(2)])
 

@@ -17,13 +17,13 @@ pytestmark = pytest.mark.skipif(not uses_postgresql(), reason="row locks on a un
 
 
 def _send_at_once(monkeypatch, bodies_and_keys: list[tuple[bytes, str]]) -> list:
-    real_lookup = intake._accepted_receipts
+    real_lookup = intake._accepted_before
 
     def slow_lookup(records):
         time.sleep(0.3)  # inside the transaction, after the batch row is inserted: the requests overlap
         return real_lookup(records)
 
-    monkeypatch.setattr(intake, "_accepted_receipts", slow_lookup)
+    monkeypatch.setattr(intake, "_accepted_before", slow_lookup)
     start = threading.Barrier(len(bodies_and_keys))
     responses = []
 

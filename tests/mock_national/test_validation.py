@@ -5,7 +5,10 @@ import pytest
 from mock_national.models import ReceivedRecord
 
 from .helpers import (
+    DISHONESTY,
     LICENSE,
+    civil_servant_dishonesty_data,
+    dishonesty_data,
     license_data,
     natural_person_penalty_data,
     penalty_data,
@@ -129,9 +132,99 @@ def test_values_must_be_strings(client):
     assert list(_reasons(_outcome(client, penalty_data(CF_NR_FK=0.2)))) == ["CF_NR_FK"]
 
 
-def test_data_must_be_a_non_empty_object_for_any_record_type(client):
-    assert list(_reasons(_outcome(client, {}, record_type="later.app"))) == ["data"]
-    assert _outcome(client, {"anything": "goes"}, record_type="later.app", record_id=2)["status"] == "accepted"
+@pytest.mark.parametrize("record_type", ["disclosures.penalty", LICENSE, DISHONESTY])
+def test_data_must_be_a_non_empty_object_for_every_record_type(client, record_type):
+    assert list(_reasons(_outcome(client, {}, record_type=record_type))) == ["data"]
+
+
+def test_a_record_type_without_rules_is_refused_on_its_own_with_a_code(client):
+    response = post_records(
+        client,
+        [record(1, record_type="later.app", data={"anything": "goes"}), record(2), record(3, record_type=DISHONESTY)],
+    )
+
+    assert response.status_code == 200
+    unknown, penalty, dishonesty = response.json()["results"]
+    assert (unknown["status"], unknown["code"]) == ("rejected", "unknown_record_type")
+    assert [reason["field"] for reason in unknown["reasons"]] == ["record_type"]
+    assert "later.app" in unknown["reasons"][0]["message"]
+    assert penalty["status"] == dishonesty["status"] == "accepted"
+    assert ReceivedRecord.objects.get(record_id="1").refusal_code == "unknown_record_type"
+
+
+def test_field_problems_are_answered_with_the_invalid_record_code(client):
+    result = _outcome(client, penalty_data(CF_WSH=""))
+
+    assert result["code"] == "invalid_record"
+
+
+# --- government dishonesty records (政务失信记录, ZWSX_ codes) -------------------------------------------
+
+
+def test_complete_dishonesty_records_of_a_body_and_of_a_civil_servant_are_accepted(client):
+    assert _outcome(client, dishonesty_data(), record_type=DISHONESTY)["status"] == "accepted"
+    civil_servant = _outcome(client, civil_servant_dishonesty_data(), record_type=DISHONESTY, record_id=2)
+    assert civil_servant["status"] == "accepted"
+
+
+@pytest.mark.parametrize(
+    "field", ["ZWSX_ZTMC", "ZWSX_ZTLB", "ZWSX_SSDW", "ZWSX_SXLB", "ZWSX_SSZY", "ZWSX_RDJG", "ZWSX_RDRQ", "ZWSX_GSJZQ"]
+)
+def test_a_dishonesty_record_missing_a_required_field_is_refused_naming_it(client, field):
+    data = dishonesty_data()
+    del data[field]
+
+    result = _outcome(client, data, record_type=DISHONESTY)
+
+    assert result["code"] == "invalid_record"
+    assert _reasons(result) == {field: "必填项缺失"}
+    assert not ReceivedRecord.objects.filter(accepted=True).exists()
+
+
+@pytest.mark.parametrize("field", ["ZWSX_YZCD", "ZWSX_LYLB", "ZWSX_LYJG", "ZWSX_FSRQ", "ZWSX_RDYY"])
+def test_a_bodys_record_needs_its_severity_source_and_reasons(client, field):
+    reasons = _reasons(_outcome(client, dishonesty_data(**{field: ""}), record_type=DISHONESTY))
+
+    assert list(reasons) == [field]
+    assert "必填项缺失" in reasons[field]
+
+
+def test_a_civil_servants_record_needs_the_position_and_nothing_of_a_body(client):
+    reasons = _reasons(_outcome(client, civil_servant_dishonesty_data(ZWSX_ZW=""), record_type=DISHONESTY))
+
+    assert list(reasons) == ["ZWSX_ZW"]
+
+
+def test_dishonesty_terms_codes_and_dates_are_checked(client):
+    data = dishonesty_data(
+        ZWSX_ZTLB="事业单位",
+        ZWSX_SXLB="迟到",
+        ZWSX_TYSHXYDM=wrong_check(dishonesty_data()["ZWSX_TYSHXYDM"]),
+        ZWSX_RDRQ=tomorrow(),
+        ZWSX_FSRQ="2026/01/01",
+    )
+
+    reasons = _reasons(_outcome(client, data, record_type=DISHONESTY))
+
+    assert set(reasons) == {"ZWSX_ZTLB", "ZWSX_SXLB", "ZWSX_TYSHXYDM", "ZWSX_RDRQ", "ZWSX_FSRQ"}
+    ordered = dishonesty_data(ZWSX_FSRQ="2026-04-01", ZWSX_GSJZQ="2026-01-01")
+    assert set(_reasons(_outcome(client, ordered, record_type=DISHONESTY, record_id=2))) == {"ZWSX_FSRQ", "ZWSX_GSJZQ"}
+
+
+def test_a_dishonesty_records_sanctions_and_notice_are_optional_and_checked_when_given(client):
+    with_sanctions = dishonesty_data(
+        ZWSX_CJLB="通报批评；取消评优评先资格",
+        ZWSX_CJNR="通报批评：2026-03-05起\n取消评优评先资格：2026-03-05至2027-03-04",
+        ZWSX_TBPP="关于某区住房和城乡建设局拒不履行法院生效判决的通报",
+    )
+    assert _outcome(client, with_sanctions, record_type=DISHONESTY)["status"] == "accepted"
+
+    unknown_kind = dishonesty_data(ZWSX_CJLB="通报批评；罚站", ZWSX_CJNR="通报批评：2026-03-05起")
+    assert list(_reasons(_outcome(client, unknown_kind, record_type=DISHONESTY, record_id=2))) == ["ZWSX_CJLB"]
+    without_content = dishonesty_data(ZWSX_CJLB="责任追究")
+    assert list(_reasons(_outcome(client, without_content, record_type=DISHONESTY, record_id=3))) == ["ZWSX_CJNR"]
+    structured = dishonesty_data(ZWSX_CJNR=[{"kind": "通报批评"}])
+    assert list(_reasons(_outcome(client, structured, record_type=DISHONESTY, record_id=4))) == ["ZWSX_CJNR"]
 
 
 def test_a_valid_licence_is_accepted_and_its_rules_apply(client):

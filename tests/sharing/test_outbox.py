@@ -204,7 +204,7 @@ def test_a_claim_whose_worker_died_is_taken_over_and_the_dead_workers_late_answe
     assert report.delivered == 1
     # The first worker was only slow: its answer comes in now and must change nothing.
     from sharing.client import Answer
-    from sharing.services.outbox import _Attempt, settle
+    from sharing.services.delivery import _Attempt, settle
 
     late = settle(
         token,

@@ -6,9 +6,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from core.models import AuditEvent
+from disclosures import services as disclosures
 from sharing.choices import OutboxStatus
 from sharing.models import OutboxEntry
-from tests.disclosures.factories import make_penalty
+from tests.disclosures.factories import clerk_and_reviewer, make_penalty
 from tests.permissions import ANONYMOUS, OTHER_ORG, OWN_ORG, SUPERVISOR, assert_matrix, request_as
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +117,21 @@ def test_the_rejection_reasons_show_on_the_timeline(client, world, entry):
     response = client.get(reverse("sharing:record_timeline", args=[entry.record_type, entry.record_id]))
     assert "统一社会信用代码校验位错误" in response.content.decode()
     assert reverse("sharing:replay") not in response.content.decode()  # the department sees; supervisors replay
+
+
+def test_an_entry_superseded_by_a_correction_shows_on_the_dashboard_and_its_timeline(client, world):
+    record = make_penalty(world.department)
+    entry = OutboxEntry.objects.get(record_id=record.pk)
+    _clerk, reviewer = clerk_and_reviewer(world.department)
+    disclosures.disclosure_correct(record=record, data={"fine_amount": "0.5"}, reason="金额录入错误", actor=reviewer)
+    entry.refresh_from_db()
+    assert entry.status == OutboxStatus.SUPERSEDED  # v1 was still waiting: v2 carries the whole record
+    client.force_login(world.user(OWN_ORG))
+    url = reverse("sharing:dashboard")
+    page = client.get(url, {"language": "en"}).content.decode()
+    assert f'data-status="{OutboxStatus.SUPERSEDED}">1<' in page
+    listed = client.get(url, {"status": OutboxStatus.SUPERSEDED, "language": "en"})
+    assert [e.pk for e in listed.context["page"]] == [entry.pk]
+    assert "Superseded by a newer version" in listed.content.decode()
+    timeline = reverse("sharing:record_timeline", args=[entry.record_type, entry.record_id])
+    assert "Not sent after a newer version of this record" in client.get(timeline, {"language": "en"}).content.decode()

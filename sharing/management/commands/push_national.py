@@ -17,6 +17,6 @@ class Command(BaseCommand):
         report = push_pending(budget_seconds=budget, batch_size=batch_size)
         elapsed = time.monotonic() - started
         self.stdout.write(
-            f"{report.batches} batches in {elapsed:.1f} s: {report.delivered} delivered, {report.rejected} rejected, "
+            f"{report.batches} batches in {elapsed:.1f} s: {report.delivered} delivered, {report.rejected} rejected, {report.superseded} superseded, "
             f"{report.retried} to retry, {report.failed} failed"
         )

@@ -10,8 +10,9 @@ lists go through the very field objects DRF would use. Nothing is written here: 
 the contract (the OpenAPI schema, writes, the detail view), and a test holds both to the same output.
 
 A field whose source is not a column of the model (a property, a method, a nested serializer) must
-be given in `computed` as (the columns it needs, a function of their values → the represented value);
-planning fails loudly otherwise, so a field added to the serializer cannot silently go missing here.
+be given in `computed` as (the columns it needs, a function of their values → the represented value,
+never a float); planning fails loudly otherwise, so a field added to the serializer cannot silently go
+missing here.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class _Plan:
     read: Callable[[dict], tuple]  # a row → one raw value per output field (a computed one: a placeholder)
     converted: tuple[tuple[str, Callable], ...]  # fields whose raw value is not already their representation
     computed: tuple[tuple[str, Callable[[dict], tuple], Callable], ...]
+    plain_json: bool  # no field can represent itself as a float (see core.api.renderers)
 
 
 class RowSerializer:
@@ -97,7 +99,8 @@ class RowSerializer:
         unused = set(self.computed) - set(names)
         if unused:
             raise ImproperlyConfigured(f"{self.serializer_class.__name__} has no readable fields {sorted(unused)}")
-        return _Plan(tuple(columns), tuple(names), _getter(sources), tuple(converted), tuple(computed))
+        plain = all(_plain_json(field) for name, field in serializer.fields.items() if name not in self.computed)
+        return _Plan(tuple(columns), tuple(names), _getter(sources), tuple(converted), tuple(computed), plain)
 
     def values(self, queryset: QuerySet) -> QuerySet:
         """The queryset reading just the columns the representation needs (one query, no instances)."""
@@ -125,6 +128,14 @@ class RowSerializer:
                 finish(row, data)
             represented.append(data)
         return represented
+
+
+def _plain_json(field) -> bool:
+    if isinstance(field, serializers.ListField):
+        return _plain_json(field.child)
+    if isinstance(field, serializers.DecimalField):
+        return getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING) is not False
+    return isinstance(field, (*_AS_IS, serializers.DateField, serializers.DateTimeField, serializers.RelatedField))
 
 
 def _getter(columns: Sequence[str]) -> Callable[[dict], tuple]:

@@ -60,7 +60,9 @@ class DisclosureViewSet(
         # The same records, filters, order and pages as ListModelMixin; rows instead of model instances.
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(self.list_rows.values(queryset))
-        return self.get_paginated_response(self.list_rows.represent(page))
+        response = self.get_paginated_response(self.list_rows.represent(page))
+        response.plain_json = self.list_rows.plan.plain_json  # see core.api.renderers
+        return response
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

@@ -77,6 +77,13 @@ class PublicationQuerySet(ScopedQuerySet):
         return self.published().filter(publicity_ends_on__lt=today or timezone.localdate())
 
 
+def published_on_time(published_at: datetime.datetime | None, deadline: datetime.date | None) -> bool | None:
+    """`PublishableRecord.on_time` from the two columns (for lists read without model instances)."""
+    if not published_at or not deadline:
+        return None
+    return timezone.localdate(published_at) <= deadline
+
+
 class PublishableRecord(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
@@ -122,9 +129,7 @@ class PublishableRecord(models.Model):
     @property
     def on_time(self) -> bool | None:
         """Published within the deadline? None while unpublished or without a deadline."""
-        if not self.published_at or not self.publish_deadline:
-            return None
-        return timezone.localdate(self.published_at) <= self.publish_deadline
+        return published_on_time(self.published_at, self.publish_deadline)
 
     @property
     def is_overdue(self) -> bool:

@@ -98,6 +98,11 @@ class Disclosure(PublishableRecord, TimeStampedModel):
     def authority_display_name(self) -> str:
         return self.authority_name or self.authority.name
 
+    @staticmethod
+    def display_name(name_as_published: str, name_now: str) -> str:
+        """`authority_display_name` from the two columns (for lists read without model instances)."""
+        return name_as_published or name_now
+
     # __str__ in SQL, for the audit rows that set-based paths write inside PostgreSQL.
     audit_repr_sql = "decision_number || ' · ' || subject_name"
 

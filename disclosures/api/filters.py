@@ -4,6 +4,7 @@ as the public pages, so both get its fast paths (common words, old date ranges).
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from core.api.filtering import DeclaredFilterSet
 from core.publication import PublicationStatus
 
 from ..choices import PenaltyKind
@@ -11,7 +12,7 @@ from ..models import LicenseDisclosure, PenaltyDisclosure
 from ..selectors import MAX_SEARCH_WORDS, filter_by_subject_name, filter_disclosures
 
 
-class DisclosureFilter(django_filters.FilterSet):
+class DisclosureFilter(DeclaredFilterSet):
     subject_uscc = django_filters.CharFilter(label=_("Unified social credit code (exact)"), method="defer")
     subject_name = django_filters.CharFilter(label=_("Subject name contains"), method="defer")
     authority = django_filters.NumberFilter(label=_("Deciding authority (organization id)"), method="defer")
@@ -22,7 +23,7 @@ class DisclosureFilter(django_filters.FilterSet):
     )
 
     def defer(self, queryset, name, value):
-        return queryset  # applied together in filter_queryset
+        return queryset  # applied together in filter_queryset (the schema still needs a method here)
 
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data

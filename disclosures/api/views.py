@@ -14,6 +14,7 @@ from organizations.models import Organization
 from .. import services
 from ..models import LicenseDisclosure, PenaltyDisclosure
 from .filters import LicenseFilter, PenaltyFilter
+from .rows import LICENSE_ROWS, PENALTY_ROWS
 from .serializers import LicenseSerializer, PenaltySerializer, PublishResultSerializer, ReasonSerializer
 
 
@@ -34,6 +35,7 @@ class DisclosureViewSet(
 
     kind: str
     model = None
+    list_rows = None  # core.api.rows.RowSerializer: the list read as values() in the serializer's shape
     permission_classes = [ReadOrAuthenticated]
 
     # Which action a request needs over the record's authority: the access rule turns it into a scope.
@@ -53,6 +55,14 @@ class DisclosureViewSet(
         if not user.is_authenticated:
             return queryset.public()
         return queryset.for_user(user, self.ACTION_FOR.get(self.action, Action.VIEW))
+
+    def list(self, request, *args, **kwargs):
+        # The same records, filters, order and pages as ListModelMixin; rows instead of model instances.
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.list_rows.values(queryset))
+        response = self.get_paginated_response(self.list_rows.represent(page))
+        response.plain_json = self.list_rows.plan.plain_json  # see core.api.renderers
+        return response
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -152,6 +162,7 @@ class PenaltyViewSet(DisclosureViewSet):
     model = PenaltyDisclosure
     serializer_class = PenaltySerializer
     filterset_class = PenaltyFilter
+    list_rows = PENALTY_ROWS
 
 
 _LICENSE_EXAMPLE = {
@@ -186,3 +197,4 @@ class LicenseViewSet(DisclosureViewSet):
     model = LicenseDisclosure
     serializer_class = LicenseSerializer
     filterset_class = LicenseFilter
+    list_rows = LICENSE_ROWS

@@ -153,7 +153,9 @@ def publicity_rule_update(*, rule, min_months: int, max_months: int, actor):
     from .models import PublicityRule
 
     if not may_set_city_rules(actor):
-        raise PermissionDenied(_("Only the city's supervisors and administrators may change city-wide publicity rules."))
+        raise PermissionDenied(
+            _("Only the city's supervisors and administrators may change city-wide publicity rules.")
+        )
     errors = {}
     if not 1 <= min_months <= 120:
         errors["min_months"] = [_("Between 1 and 120 months.")]

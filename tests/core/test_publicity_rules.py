@@ -50,7 +50,11 @@ def test_everyone_with_a_role_reads_the_rules_and_only_the_city_sees_edit_contro
     assert_matrix(client, world, URL, {ANONYMOUS: 302, OTHER_ORG: 200, OWN_ORG: 200, SUPERVISOR: 200})
     client.force_login(world.user(SUPERVISOR))
     read_only = client.get(URL).content.decode()
-    assert "罚款" in read_only and 'name="min_months"' not in read_only and "<form method=\"post\" class=\"row" not in read_only
+    assert (
+        "罚款" in read_only
+        and 'name="min_months"' not in read_only
+        and '<form method="post" class="row' not in read_only
+    )
     assert 'id="read-only-note"' in read_only
     client.force_login(city_supervisor)
     editable = client.get(URL).content.decode()

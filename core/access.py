@@ -65,6 +65,11 @@ def scope_for(principal, action: str = Action.VIEW) -> Scope:
     return _resolver()(principal, action)
 
 
+def may_set_city_rules(principal) -> bool:
+    """City-wide rules (publicity periods …) are changed by the city's supervisors and administrators only."""
+    return not scope_for(principal, Action.SET_CITY_RULES).is_empty
+
+
 class ScopedQuerySet(models.QuerySet):
     """Base for every queryset that people or API clients read.
 

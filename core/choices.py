@@ -26,3 +26,5 @@ class Action(models.TextChoices):
     PERSONNEL = "personnel", _("manage civil servants' files")
     INTAKE = "intake", _("take in complaints")
     ADMINISTER = "administer", _("administer")
+    # Rules that hold for the whole city (publicity periods …): set at city level only, read by everyone.
+    SET_CITY_RULES = "set_city_rules", _("change city-wide rules")

@@ -1,7 +1,10 @@
+import functools
+import ipaddress
 import re
 import time
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -28,12 +31,61 @@ class RequestContextMiddleware:
 
 
 def client_ip(request) -> str | None:
-    # Behind the production proxy REMOTE_ADDR is the proxy; it sets X-Real-IP (see docker-compose notes).
-    if getattr(settings, "TRUST_X_REAL_IP", False):
-        real = request.headers.get("X-Real-IP")
-        if real:
-            return real
-    return request.META.get("REMOTE_ADDR") or None
+    """The visitor's address: the one rule for audit rows, API throttling and the log-in lockout.
+
+    REMOTE_ADDR is the visitor unless it is one of our own proxies (settings.TRUSTED_PROXIES). Only then
+    are the forwarded headers believed: X-Forwarded-For read from the right (each proxy appends the
+    address it saw), skipping our proxies, so the right-most address that is not ours is the visitor —
+    whatever a visitor wrote further left is ignored. X-Real-IP stands in when a proxy sets only that.
+    Anything that is not an IP address is never returned (audit rows store it as one).
+    """
+    remote = _address(request.META.get("REMOTE_ADDR", ""))
+    if remote is None or not _is_trusted_proxy(remote):
+        return str(remote) if remote is not None else None
+    hops = [hop for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    if not hops:
+        real = _address(request.META.get("HTTP_X_REAL_IP", ""))
+        return str(real if real is not None else remote)
+    visitor = remote
+    for hop in reversed(hops):
+        address = _address(hop)
+        if address is None:
+            break  # a proxy of ours never writes this: the hop to its right is as far as we can see
+        visitor = address
+        if not _is_trusted_proxy(address):
+            break
+    return str(visitor)
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    text = text.strip()
+    if text.startswith("[") and "]" in text:  # "[2001:db8::1]:443"
+        text = text[1 : text.index("]")]
+    elif text.count(":") == 1:  # "203.0.113.7:51234", as some load balancers write it
+        text = text.split(":", 1)[0]
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    mapped = getattr(address, "ipv4_mapped", None)
+    return mapped or address
+
+
+def _is_trusted_proxy(address) -> bool:
+    return any(address in network for network in _trusted_networks(tuple(getattr(settings, "TRUSTED_PROXIES", ()))))
+
+
+@functools.lru_cache(maxsize=8)
+def _trusted_networks(entries: tuple[str, ...]) -> tuple:
+    networks = []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"TRUSTED_PROXIES: {entry!r} is neither an IP address nor a network such as 10.0.0.0/8"
+            ) from exc
+    return tuple(networks)
 
 
 class LocaleMiddleware:

@@ -1,4 +1,5 @@
-"""Writes owned by core: the holiday table (days and complete years) and notifications."""
+"""Writes owned by core: the holiday table (days and complete years), notifications and the city-wide
+publicity rules."""
 
 from __future__ import annotations
 
@@ -7,15 +8,16 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .access import may_set_city_rules, scope_for
 from .audit import actor_user, audit_log
 from .calendar import library_years
-from .choices import CalendarDayKind
+from .choices import Action, CalendarDayKind
 from .models import CalendarDay, CalendarYear, Notification
 
 
@@ -226,10 +228,15 @@ def notification_mark_read(*, notification: Notification, actor) -> None:
 
 @transaction.atomic
 def publicity_rule_update(*, rule, min_months: int, max_months: int, actor):
-    """Supervisors tune how long records stay public; applies to records decided from now on."""
+    """City-level supervisors and administrators tune how long records stay public; applies to records
+    decided from now on. Anyone else may read the rules but not change them."""
     from .audit import diff as audit_diff
     from .models import PublicityRule
 
+    if not may_set_city_rules(actor):
+        raise PermissionDenied(
+            _("Only the city's supervisors and administrators may change city-wide publicity rules.")
+        )
     errors = {}
     if not 1 <= min_months <= 120:
         errors["min_months"] = [_("Between 1 and 120 months.")]
@@ -245,7 +252,23 @@ def publicity_rule_update(*, rule, min_months: int, max_months: int, actor):
     stored.save(update_fields=["min_months", "max_months", "updated_at"])
     changed_before, changed_after = audit_diff(before, {"min_months": min_months, "max_months": max_months})
     if changed_after:
+        # The row names the rule itself (its label and periods change meaning over time) and is filed under
+        # the city, so that the city's supervisors find it on their audit page.
+        identity = {"record_type": stored.record_type, "key": stored.key}
         audit_log(
-            actor=actor, action="publicity_rule.update", target=stored, before=changed_before, after=changed_after
+            actor=actor,
+            action="publicity_rule.update",
+            target=stored,
+            before={**identity, **changed_before},
+            after={**identity, **changed_after},
+            scope_path=_city_rules_audit_path(actor),
         )
     return stored
+
+
+def _city_rules_audit_path(actor) -> str:
+    scope = scope_for(actor, Action.SET_CITY_RULES)
+    if scope.subtree_paths:
+        return min(scope.subtree_paths)
+    getter = getattr(actor, "audit_scope_path", None)
+    return getter() if callable(getter) else ""

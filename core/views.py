@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import calendar
-from .access import scope_for
+from .access import may_set_city_rules, scope_for
 from .choices import Action
 from .forms import AuditFilterForm, CalendarImportForm
 from .health import check_broker, check_database
@@ -141,12 +141,14 @@ def calendar_year_complete(request, year: int):
 
 @login_required
 def publicity_rules(request):
-    """Supervisors (and administrators) keep the publicity periods as data."""
-    if scope_for(request.user, Action.SUPERVISE).is_empty:
+    """Everyone with a role reads the publicity periods; the city's supervisors and administrators change them."""
+    if scope_for(request.user, Action.VIEW).is_empty:
         raise PermissionDenied
+    can_edit = may_set_city_rules(request.user)
     rules = list(PublicityRule.objects.all())
     errors = {}
     if request.method == "POST":
+        # Who may change a rule is the service's to decide: a reader's POST ends there in PermissionDenied (403).
         rule = get_object_or_404(PublicityRule, pk=request.POST.get("rule"))
         try:
             publicity_rule_update(
@@ -160,7 +162,7 @@ def publicity_rules(request):
         else:
             messages.success(request, _("Rule saved. It applies to records entered or corrected from now on."))
             return redirect("core:publicity_rules")
-    return render(request, "core/publicity_rules.html", {"rules": rules, "errors": errors})
+    return render(request, "core/publicity_rules.html", {"rules": rules, "errors": errors, "can_edit": can_edit})
 
 
 def _int(value) -> int:

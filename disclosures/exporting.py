@@ -7,9 +7,7 @@ download is what anyone may see, with natural persons' ID numbers always masked.
 
 from __future__ import annotations
 
-import csv
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 
 from django.db.models import QuerySet
 
@@ -20,8 +18,6 @@ from core.choices import Action
 from . import national, services
 
 CHUNK_SIZE = 2000
-# A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def national_header(kind: str) -> list[str]:
@@ -66,58 +62,3 @@ def staff_export(user, kind: str, *, file_format: str, filters: dict) -> Iterato
 
 def open_data_rows(kind: str) -> Iterator[list[str]]:
     return national_rows(services.MODELS[kind].objects.public(), kind, mask=lambda record: True)
-
-
-# --- writers ---------------------------------------------------------------------------------------
-
-
-class _Echo:
-    """A file-like whose write() hands the line back, so csv.writer can feed a streaming response."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def spreadsheet_safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
-
-
-def csv_chunks(header: list[str], rows: Iterable[list]) -> Iterator[str]:
-    """UTF-8 with a byte-order mark, which Excel needs to read Chinese text correctly."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(header)
-    for row in rows:
-        yield writer.writerow([spreadsheet_safe(value) for value in row])
-
-
-def xlsx_file(header: list[str], rows: Iterable[list], *, title: str = "Sheet1"):
-    """An .xlsx written row by row (openpyxl write-only) into a temporary file, ready to stream."""
-    import openpyxl
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title)
-    sheet.append(header)
-    for row in rows:
-        cells = []
-        for value in row:
-            if isinstance(value, str):
-                value = ILLEGAL_CHARACTERS_RE.sub("", value)
-                if value.startswith("="):
-                    # openpyxl would store it as a formula; keep it text.
-                    cell = WriteOnlyCell(sheet, value=value)
-                    cell.data_type = "s"
-                    value = cell
-            cells.append(value)
-        sheet.append(cells)
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes it
-    try:
-        workbook.save(handle)
-    except BaseException:
-        handle.close()
-        raise
-    handle.seek(0)
-    return handle

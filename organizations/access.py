@@ -37,12 +37,24 @@ def scope_for(principal, action: str) -> Scope:
     for role, path in getattr(principal, "grants", ()):
         if role == Role.ADMINISTRATOR:
             return Scope(everything=True)
+        if action == Action.SET_CITY_RULES:
+            # A district supervisor supervises, but the city's rules are set by the city's own supervisors.
+            if role == Role.SUPERVISOR and _is_top_level(path):
+                subtree.add(path)
+            continue
         actions, reach = ROLE_RULES.get(role, (frozenset(), EXACT))
         if action in actions:
             (subtree if reach == SUBTREE else exact).add(path)
     if not (exact or subtree):
         return NO_SCOPE
     return Scope(exact_paths=frozenset(exact), subtree_paths=frozenset(subtree))
+
+
+def _is_top_level(path: str) -> bool:
+    """The city itself: the root of the organization tree (depth 1), not a district or department in it."""
+    from .models import Organization
+
+    return len(path) == Organization.steplen
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,22 @@ import time
 
 from django.core.cache.backends.redis import RedisCache
 from django.utils.connection import ConnectionProxy
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from core.middleware import client_ip
 
-class WindowRateThrottle(SimpleRateThrottle):
+
+class _SettingsRates:
+    """Rates read from the settings when a throttle is made, not once at import (DRF's default), so that
+    an operator's or a test's REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] is the one that applies."""
+
+    @property
+    def THROTTLE_RATES(self):  # DRF reads the rates under this name
+        return api_settings.DEFAULT_THROTTLE_RATES
+
+
+class WindowRateThrottle(_SettingsRates, SimpleRateThrottle):
     """DRF's rates and keys, counted per window instead of logged request by request.
 
     DRF's SimpleRateThrottle keeps the time of every request of the last period in one cache value that
@@ -75,7 +87,13 @@ def _redis_counter(cache):
 
 
 class AnonymousRateThrottle(WindowRateThrottle):
+    """One bucket per visitor address, by the project's one rule: DRF's own get_ident would believe any
+    X-Forwarded-For a caller sends, so a changing header would give every request a fresh bucket."""
+
     scope = "anon"
+
+    def get_ident(self, request):
+        return client_ip(request) or "unknown"
 
     def get_cache_key(self, request, view):
         if request.user and request.user.is_authenticated:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from core.access import scope_for
 from core.choices import Action
 from core.publication import PublicationStatus
+from core.spreadsheets import csv_chunks, xlsx_file
 
 from .. import exporting, services
 
@@ -48,7 +49,7 @@ def _download_name(stem: str, file_format: str) -> str:
 
 
 def csv_response(header, rows, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(exporting.csv_chunks(header, rows), content_type=CSV_CONTENT_TYPE)
+    response = StreamingHttpResponse(csv_chunks(header, rows), content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -56,7 +57,7 @@ def csv_response(header, rows, filename: str) -> StreamingHttpResponse:
 def xlsx_response(header, rows, filename: str, *, title: str) -> FileResponse:
     # A zip archive is only complete at its end, so the workbook is built in a temporary file first.
     return FileResponse(
-        exporting.xlsx_file(header, rows, title=title),
+        xlsx_file(header, rows, title=title),
         as_attachment=True,
         filename=filename,
         content_type=XLSX_CONTENT_TYPE,

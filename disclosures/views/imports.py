@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.choices import Action
 from core.pagination import keyset_page
+from core.uploads import content_problem
 from organizations.models import Organization
 
 from .. import importing, tasks
@@ -31,7 +32,6 @@ from .exports import FORMATS, ExportFilterForm, csv_response, xlsx_response
 
 KINDS = dict(ImportJob._meta.get_field("kind").choices)
 TEMPLATE_VARIANTS = ("codes", "names")
-XLSX_SIGNATURE = b"PK\x03\x04"  # an .xlsx is a zip archive
 
 
 class ImportUploadForm(forms.Form):
@@ -76,14 +76,9 @@ class ImportUploadForm(forms.Form):
             )
         if not upload.size:
             raise forms.ValidationError(_("The file is empty."), code="file_empty")
-        if suffix == ".xlsx":
-            upload.seek(0)
-            signature = upload.read(len(XLSX_SIGNATURE))
-            upload.seek(0)
-            if signature != XLSX_SIGNATURE:
-                raise forms.ValidationError(
-                    _("This is not an Excel .xlsx file (an old .xls? Save it as .xlsx)."), code="file_type"
-                )
+        problem = content_problem(upload, suffix)
+        if problem:
+            raise forms.ValidationError(problem, code="file_type")
         return upload
 
 

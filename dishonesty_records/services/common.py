@@ -15,6 +15,7 @@ from core.audit import actor_label
 from core.calendar import Deadline, add_working_days
 from core.choices import Action
 from core.services import notify
+from core.uploads import upload_problems
 from organizations.choices import Role
 from organizations.selectors import supervisors_over, users_with_role
 
@@ -92,24 +93,13 @@ def record_link(record: DishonestyRecord) -> str:
 
 
 def check_files(files, *, field: str = "files", required: bool = False) -> list:
-    """Field-level errors for files that are empty, too large or of a kind we do not keep; nothing saved."""
+    """Field-level errors for files that are empty, too large, of a kind we do not keep or whose bytes are
+    not what their name says (core.uploads); nothing saved."""
     files = [f for f in (files or []) if f]
     errors = []
     if required and not files:
         errors.append(_("Attach at least one file as evidence."))
-    limit = rules()["EVIDENCE_MAX_BYTES"]
-    allowed = rules()["EVIDENCE_EXTENSIONS"]
-    for upload in files:
-        extension = os.path.splitext(upload.name)[1].lower().lstrip(".")
-        if extension not in allowed:
-            errors.append(
-                _("%(name)s: files of this kind are not accepted (allowed: %(allowed)s).")
-                % {"name": upload.name, "allowed": ", ".join(allowed)}
-            )
-        elif upload.size == 0:
-            errors.append(_("%(name)s is empty.") % {"name": upload.name})
-        elif upload.size > limit:
-            errors.append(_("%(name)s is larger than %(mb)d MB.") % {"name": upload.name, "mb": limit // (1024 * 1024)})
+    errors += upload_problems(files, allowed=rules()["EVIDENCE_EXTENSIONS"], max_bytes=rules()["EVIDENCE_MAX_BYTES"])
     if errors:
         raise ValidationError({field: errors})
     return files

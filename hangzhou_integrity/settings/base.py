@@ -124,10 +124,25 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:workspace"
 LOGOUT_REDIRECT_URL = "portal:home"
 
-# Lockout after repeated failures (django-axes): per user name and IP, for half an hour.
+# The reverse proxies in front of gunicorn: addresses or networks ("127.0.0.1,10.0.0.0/8"). Only a request
+# that comes from one of them may name the visitor in X-Forwarded-For / X-Real-IP; from anywhere else those
+# headers are ignored. core.middleware.client_ip applies this one rule for audit rows, the API throttle
+# and the log-in lockout, so nobody chooses the address they are counted or recorded under.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# The former switch TRUST_X_REAL_IP=true still works: it trusts proxies on loopback and private networks.
+PRIVATE_NETWORKS = ["127.0.0.0/8", "::1", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"]
+if not TRUSTED_PROXIES and env.bool("TRUST_X_REAL_IP", default=False):
+    TRUSTED_PROXIES = PRIVATE_NETWORKS
+
+# Lockout after repeated failures (django-axes): per user name and address together, for half an hour,
+# so that five wrong passwords lock neither that user out everywhere nor everybody out at that address.
+# The address is our client_ip (axes alone would see the proxy). A try while locked out is refused without
+# being counted, so it does not restart the cool-off.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "core.middleware.client_ip"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"

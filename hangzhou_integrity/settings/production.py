@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import LEDGER_COMMITMENT_KEY, SECRET_KEY, env
+from .base import LEDGER_COMMITMENT_KEY, SECRET_KEY, TRUSTED_PROXIES, env
 
 DEBUG = False
 if SECRET_KEY.startswith("insecure"):
@@ -20,8 +20,10 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
-# The proxy in front of gunicorn sets X-Real-IP; audit rows record the visitor, not the proxy.
-TRUST_X_REAL_IP = env.bool("TRUST_X_REAL_IP", default=True)
+# The proxy in front of gunicorn names the visitor in X-Forwarded-For / X-Real-IP. Without TRUSTED_PROXIES
+# (or the former TRUST_X_REAL_IP) only a proxy on this machine is believed.
+if not TRUSTED_PROXIES:
+    TRUSTED_PROXIES = ["127.0.0.1", "::1"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

@@ -224,11 +224,11 @@ def test_evidence_files_are_checked_before_anything_is_saved_and_kept_with_their
     assert raised.value.message_dict["files"] == ["空.pdf is empty."]
     assert not DishonestyRecord.objects.exists()
     record = services.record_propose(
-        data=proposal_data(world.department), actor=people["staff"], files=[evidence("判决书.pdf", b"%PDF judgment")]
+        data=proposal_data(world.department), actor=people["staff"], files=[evidence("判决书.pdf", b"%PDF-1.4 judgment")]
     )
     stored = Evidence.objects.get(record=record)
-    assert (stored.stage, stored.original_name, stored.size) == ("proposal", "判决书.pdf", 13)
-    assert stored.sha256 == hashlib.sha256(b"%PDF judgment").hexdigest()
+    assert (stored.stage, stored.original_name, stored.size) == ("proposal", "判决书.pdf", 17)
+    assert stored.sha256 == hashlib.sha256(b"%PDF-1.4 judgment").hexdigest()
     assert stored.uploaded_by_label == people["staff"].username
 
 

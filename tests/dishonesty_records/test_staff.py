@@ -536,13 +536,13 @@ def test_repair_rejected_with_reasons(client, world, people):
 
 def test_evidence_download_matrix(client, world, people):
     record = services.record_propose(
-        data=proposal_data(world.department), actor=people["staff"], files=[evidence("判决书.pdf", b"%PDF judgment")]
+        data=proposal_data(world.department), actor=people["staff"], files=[evidence("判决书.pdf", b"%PDF-1.4 judgment")]
     )
     file = Evidence.objects.get(record=record)
     download = url("staff_evidence", file.pk)
     assert_matrix(client, world, download, {ANONYMOUS: 302, OTHER_ORG: 404, OWN_ORG: 200, SUPERVISOR: 200})
     response = login(client, people["reviewer"]).get(download)
-    assert b"".join(response.streaming_content) == b"%PDF judgment"
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 judgment"
     assert response["Content-Disposition"].startswith("attachment")
     downloads = AuditEvent.objects.filter(action="evidence.download", target_id=str(file.pk))
     assert downloads.count() == 3 and downloads.filter(actor=people["reviewer"]).exists()

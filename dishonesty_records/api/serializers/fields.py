@@ -20,7 +20,8 @@ PUBLIC_SANCTION_KINDS = (SanctionKind.NOTICE_OF_CRITICISM, SanctionKind.HONOURS_
 
 def files_field(help_text=None):
     return serializers.ListField(
-        child=serializers.FileField(),
+        # Kind, size, content and emptiness are the service's to check: its messages name the file.
+        child=serializers.FileField(allow_empty_file=True),
         required=False,
         write_only=True,
         help_text=help_text or _("Evidence files (multipart/form-data, repeat the field for several)."),

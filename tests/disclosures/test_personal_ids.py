@@ -247,3 +247,21 @@ def test_the_schema_documents_reveal_id_and_its_errors(client):
     assert "/api/v1/disclosures/licenses/{id}/reveal-id/" in schema["paths"]
     request_schema = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
     assert schema["components"]["schemas"][request_schema]["required"] == ["reason"]
+
+
+# --- imports --------------------------------------------------------------------------------------
+
+
+def test_an_import_error_on_an_id_number_shows_it_masked(client, world):
+    from .test_import import check, csv_bytes, errors_of, make_job, penalty_row
+
+    mistyped = make_resident_id(42)[:-1] + ("0" if make_resident_id(42)[-1] != "0" else "1")
+    row = penalty_row(1, CF_XDR_LB="自然人", CF_XDR_SHXYM="", CF_FRDB="", CF_XDR_ZJLX="身份证", CF_XDR_ZJHM=mistyped)
+    job = check(make_job(world, csv_bytes([row])))
+    [error] = [e for e in errors_of(job) if e["code"] == "CF_XDR_ZJHM"]
+    assert error["value"] == mask_resident_id(mistyped) and error["row"]
+    client.force_login(world.user(OWN_ORG))
+    report = client.get(reverse("disclosures:import_error_report", args=[job.pk]))
+    assert report.status_code == 200
+    assert mistyped not in b"".join(report.streaming_content).decode("utf-8-sig")
+    assert mistyped not in client.get(reverse("disclosures:import_detail", args=[job.pk])).content.decode()

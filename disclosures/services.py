@@ -149,7 +149,8 @@ def before_values(record, kind: str, *, masked: bool = False) -> dict:
 
 def disclosure_reveal_id_number(*, record, reason: str, actor) -> dict[str, str]:
     """The whole ID numbers of a record's natural persons, for someone who says why; audited.
-    Web pages, the API and exports all come through here."""
+    The staff page and the API reveal through here; an export with whole numbers asks the same
+    reason (core.personal_data.require_purpose) and keeps it in the export's audit row."""
     return reveal(target=record, actor=actor, reason=reason, action=f"{record.record_type}.reveal_id")
 
 

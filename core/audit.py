@@ -1,4 +1,11 @@
-"""Audit rows are written by the services that change things, in the same transaction."""
+"""Audit rows are written by the services that change things, in the same transaction.
+
+Audit rows are read by supervisors on the audit pages, so they never hold a natural person's whole
+ID number: every model names its personal fields in `personal_data_fields`, and whatever the rows'
+before/after JSON carries under one of those names is masked here, on every write path (one row,
+many rows, rows written inside PostgreSQL). The whole number stays on the record, shown only by an
+audited reveal (core.personal_data).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +13,15 @@ import datetime
 import decimal
 import uuid
 from collections.abc import Iterable
+from functools import cache
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, router
 from django.utils import timezone
 
 from . import request_context
+from .identifiers import mask_identifier
 from .models import AuditEvent
 
 
@@ -50,7 +60,7 @@ def audit_log_many(*, actor, action: str, targets: Iterable, changes=None, scope
         return 0
     context = request_context.current()
     user, label = actor_user(actor), actor_label(actor)[:200]
-    before, after = jsonable((changes or {}).get("before")), jsonable((changes or {}).get("after"))
+    before, after = audited((changes or {}).get("before")), audited((changes or {}).get("after"))
     scope = scope_path_of or _scope_path_of
     connection = connections[router.db_for_write(AuditEvent)]
     for model, group in _by_model(targets).items():
@@ -109,8 +119,8 @@ def audit_log_copied(
         "actor_repr": actor_label(actor)[:200],
         "action": action,
         "target_type_id": ContentType.objects.get_for_model(model).pk,
-        "before": jsonable((changes or {}).get("before")),
-        "after": jsonable((changes or {}).get("after")),
+        "before": audited((changes or {}).get("before")),
+        "after": audited((changes or {}).get("after")),
         "request_id": context.request_id,
         "ip_address": context.ip_address,
     }
@@ -174,8 +184,8 @@ def _build(*, actor, action, target, before, after, scope_path) -> AuditEvent:
         actor=actor_user(actor),
         actor_repr=actor_label(actor)[:200],
         action=action,
-        before=jsonable(before),
-        after=jsonable(after),
+        before=audited(before),
+        after=audited(after),
         request_id=context.request_id,
         ip_address=context.ip_address,
         scope_path=scope_path or _scope_path_of(target),
@@ -190,6 +200,30 @@ def _build(*, actor, action, target, before, after, scope_path) -> AuditEvent:
 def _scope_path_of(target) -> str:
     getter = getattr(target, "audit_scope_path", None)
     return getter() if callable(getter) else ""
+
+
+@cache
+def personal_field_names() -> frozenset[str]:
+    """Every field any installed model declares personal (`personal_data_fields`)."""
+    return frozenset(name for model in apps.get_models() for name in getattr(model, "personal_data_fields", ()))
+
+
+def mask_personal_data(value, names: frozenset[str] | None = None):
+    """A copy of audit JSON with the values of personal fields masked, at any depth."""
+    names = personal_field_names() if names is None else names
+    if isinstance(value, dict):
+        return {
+            key: mask_identifier(item) if key in names and isinstance(item, str) else mask_personal_data(item, names)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [mask_personal_data(item, names) for item in value]
+    return value
+
+
+def audited(value):
+    """What an audit row stores of a before/after value: JSON, personal ID numbers masked."""
+    return mask_personal_data(jsonable(value))
 
 
 def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dict:

@@ -214,6 +214,21 @@ def mask_resident_id(value: str) -> str:
     return f"{number[:6]}{'*' * (len(number) - 10)}{number[-4:]}"
 
 
+def mask_identifier(value: str) -> str:
+    """A personal ID number of any kind, masked: an 18-character number as a resident ID, anything
+    else with a quarter kept at each end (E12345678 → E1*****78). Masking a masked value changes
+    nothing, so it is safe to apply twice."""
+    number = (value or "").strip()
+    if not number:
+        return ""
+    if len(number) == 18:
+        return mask_resident_id(number)
+    keep = max(1, len(number) // 4)
+    if len(number) <= 2 * keep:
+        return "*" * len(number)
+    return number[:keep] + "*" * (len(number) - 2 * keep) + number[-keep:]
+
+
 def _is_placeholder(body: str) -> bool:
     """All one character, or a run like 123456789… — what exports put where a code was unknown."""
     return len(set(body)) <= 1 or body in "0123456789" * 3 or body.strip("0") == ""

@@ -1,8 +1,9 @@
 """Exports in the national exchange format (headers are the CF_* / XK_* codes), streamed.
 
-Staff export what they may view: unmasked for records inside their own scope, masked for the public
-records of other organizations that `for_user(VIEW)` also lets them read. The public open-data
-download is what anyone may see, with natural persons' ID numbers always masked.
+Staff export what they may view, natural persons' ID numbers masked. Whole numbers only when the
+user gives a reason for them (the export's audit row keeps it), and then only for records inside
+their own scope, never for the public records of other organizations that `for_user(VIEW)` also
+lets them read. The public open-data download is what anyone may see, ID numbers always masked.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.db.models import QuerySet
 from core.access import scope_for
 from core.audit import audit_log
 from core.choices import Action
+from core.personal_data import require_purpose
 
 from . import national, services
 
@@ -42,21 +44,28 @@ def staff_records(user, kind: str, *, status: str = "", decided_after=None, deci
     return records
 
 
-def staff_export(user, kind: str, *, file_format: str, filters: dict) -> Iterator[list[str]]:
-    """The rows of a staff export, after writing its audit row (who exported what, how many)."""
+def staff_export(user, kind: str, *, file_format: str, filters: dict, reveal_reason: str = "") -> Iterator[list[str]]:
+    """The rows of a staff export, after writing its audit row (who exported what, how many, and
+    why with whole ID numbers when `reveal_reason` asks for them)."""
+    reveal = bool(reveal_reason)
+    if reveal:
+        reveal_reason = require_purpose(reveal_reason, field="reveal_reason")
     records = staff_records(user, kind, **filters)
     own_scope = scope_for(user, Action.VIEW)
     audit_log(
         actor=user,
-        action="disclosures.export",
+        action="disclosures.export.reveal_id" if reveal else "disclosures.export",
         after={
             "kind": kind,
             "format": file_format,
             "filters": {name: value for name, value in filters.items() if value},
             "rows": records.count(),
+            **({"reason": reveal_reason} if reveal else {}),
         },
         scope_path=user.audit_scope_path(),
     )
+    if not reveal:
+        return national_rows(records, kind, mask=lambda record: True)
     return national_rows(records, kind, mask=lambda record: not own_scope.covers(record.authority.path))
 
 

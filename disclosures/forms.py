@@ -22,8 +22,11 @@ def _disclosure_form(model, kind):
             field.widget = DATE_WIDGET
         if isinstance(field.widget, forms.Textarea):
             field.widget.attrs["rows"] = 3
-        if name.endswith("id_number"):
+        if name in model.personal_data_fields:
             field.widget.attrs.update(autocomplete="off", spellcheck="false")
+            field.help_text = _(
+                "A saved number is shown masked: leave it as it is to keep it, or type the whole number to replace it."
+            )
     if kind == "penalty":
         fields["penalty_kinds"] = forms.MultipleChoiceField(
             label=_("penalty kinds"), choices=PenaltyKind.choices, required=False, widget=forms.CheckboxSelectMultiple

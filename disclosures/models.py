@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.access import ScopedQuerySet
-from core.identifiers import mask_resident_id
+from core.identifiers import mask_identifier, mask_resident_id
 from core.models import TimeStampedModel
 from core.publication import PublicationQuerySet, PublicationStatus, PublishableRecord
 from organizations.models import Organization
@@ -81,6 +81,9 @@ class Disclosure(PublishableRecord, TimeStampedModel):
     )
 
     objects = DisclosureQuerySet.as_manager()
+    # Natural persons' ID numbers: masked in audit rows, forms, API and exports; shown whole only by
+    # services.disclosure_reveal_id_number (a stated reason, an audit row).
+    personal_data_fields = ("subject_id_number", "legal_representative_id_number")
 
     class Meta:
         abstract = True
@@ -119,12 +122,9 @@ class Disclosure(PublishableRecord, TimeStampedModel):
 
 
 def mask_id_number(id_type: str, number: str) -> str:
-    if not number:
-        return ""
-    if id_type == IdType.RESIDENT_ID or len(number) == 18:
+    if number and id_type == IdType.RESIDENT_ID:
         return mask_resident_id(number)
-    keep = max(1, len(number) // 4)
-    return number[:keep] + "*" * (len(number) - 2 * keep) + number[-keep:]
+    return mask_identifier(number)
 
 
 def _common_indexes(prefix: str):

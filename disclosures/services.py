@@ -15,6 +15,7 @@ from core.audit import actor_label, actor_user, audit_log, audit_log_many, diff,
 from core.calendar import WorkingCalendar, add_months, calendar_for
 from core.deadlines import RecountWindow, recount_calendar, recount_deadlines
 from core.models import PublicityRule
+from core.personal_data import masked_values, reveal, unmask_unchanged
 from core.publication import PublicationAction, PublicationStatus
 from core.publishing import apply_transition, ensure_allowed, ensure_four_eyes, require_reason
 from core.search import grams
@@ -122,7 +123,7 @@ def disclosure_update(*, record, data: dict, actor):
         raise ValidationError(_("Only drafts can be edited; correct a published record instead."), code="not_draft")
     stored = type(record).objects.select_for_update().get(pk=record.pk)
     before = snapshot(stored, EDITABLE_FIELDS[kind])
-    merged = {**before_values(stored, kind), **data}
+    merged = {**before_values(stored, kind), **unmask_unchanged(stored, data)}
     fields = _clean_or_raise(kind, merged, instance=stored)
     for name, value in fields.items():
         setattr(stored, name, value)
@@ -140,8 +141,18 @@ def disclosure_update(*, record, data: dict, actor):
     return stored
 
 
-def before_values(record, kind: str) -> dict:
-    return {name: getattr(record, name) for name in EDITABLE_FIELDS[kind]}
+def before_values(record, kind: str, *, masked: bool = False) -> dict:
+    """The editable values of a record; `masked`: ID numbers masked, as edit forms show them (sent
+    back unchanged, a masked number keeps the stored one)."""
+    values = {name: getattr(record, name) for name in EDITABLE_FIELDS[kind]}
+    return {**values, **masked_values(record)} if masked else values
+
+
+def disclosure_reveal_id_number(*, record, reason: str, actor) -> dict[str, str]:
+    """The whole ID numbers of a record's natural persons, for someone who says why; audited.
+    The staff page and the API reveal through here; an export with whole numbers asks the same
+    reason (core.personal_data.require_purpose) and keeps it in the export's audit row."""
+    return reveal(target=record, actor=actor, reason=reason, action=f"{record.record_type}.reveal_id")
 
 
 # --- publication life cycle -----------------------------------------------------------------------
@@ -186,7 +197,7 @@ def disclosure_correct(*, record, data: dict, reason: str, actor):
     stored = type(record).objects.select_for_update().select_related("authority", "data_source").get(pk=record.pk)
     ensure_allowed(stored, PublicationAction.CORRECT)
     before = snapshot(stored, EDITABLE_FIELDS[kind])
-    fields = _clean_or_raise(kind, {**before_values(stored, kind), **data}, instance=stored)
+    fields = _clean_or_raise(kind, {**before_values(stored, kind), **unmask_unchanged(stored, data)}, instance=stored)
     for name, value in fields.items():
         setattr(stored, name, value)
     apply_publicity(kind, stored)

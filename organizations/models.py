@@ -153,6 +153,7 @@ class CivilServant(TimeStampedModel):
     is_active = models.BooleanField(_("in service"), default=True)
 
     objects = CivilServantQuerySet.as_manager()
+    personal_data_fields = ("resident_id",)  # masked in audit rows; core.personal_data reveals it
 
     class Meta:
         verbose_name = _("civil servant")

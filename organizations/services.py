@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_log, diff, snapshot
+from core.personal_data import reveal
 
 from .choices import ApiScope, Role
 from .models import ApiClient, CivilServant, Organization, RoleAssignment, User
@@ -94,16 +95,10 @@ def civil_servant_update(
     return civil_servant
 
 
-@transaction.atomic
 def civil_servant_reveal_resident_id(*, civil_servant: CivilServant, actor, reason: str) -> str:
     """The whole ID number, for a personnel officer, with a reason; every call leaves an audit row."""
-    reason = (reason or "").strip()
-    if len(reason) < 2:
-        raise ValidationError({"reason": _("Say why you need to see the full ID number.")})
-    audit_log(
-        actor=actor, action="civil_servant.reveal_resident_id", target=civil_servant, after={"reason": reason[:200]}
-    )
-    return civil_servant.resident_id
+    revealed = reveal(target=civil_servant, actor=actor, reason=reason, action="civil_servant.reveal_resident_id")
+    return revealed["resident_id"]
 
 
 @transaction.atomic

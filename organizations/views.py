@@ -50,9 +50,12 @@ def civil_servant_detail(request, pk: int):
     revealed = None
     form = RevealResidentIdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        revealed = services.civil_servant_reveal_resident_id(
-            civil_servant=person, actor=request.user, reason=form.cleaned_data["reason"]
-        )
+        try:
+            revealed = services.civil_servant_reveal_resident_id(
+                civil_servant=person, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
     return render(
         request, "organizations/civil_servant_detail.html", {"person": person, "form": form, "revealed": revealed}
     )

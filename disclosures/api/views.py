@@ -15,7 +15,14 @@ from .. import services
 from ..models import LicenseDisclosure, PenaltyDisclosure
 from .filters import LicenseFilter, PenaltyFilter
 from .rows import LICENSE_ROWS, PENALTY_ROWS
-from .serializers import LicenseSerializer, PenaltySerializer, PublishResultSerializer, ReasonSerializer
+from .serializers import (
+    LicenseSerializer,
+    PenaltySerializer,
+    PublishResultSerializer,
+    ReasonSerializer,
+    RevealedIdNumbersSerializer,
+    RevealReasonSerializer,
+)
 
 
 class ReadOrAuthenticated(permissions.BasePermission):
@@ -47,6 +54,7 @@ class DisclosureViewSet(
         "publish": Action.REVIEW,
         "withdraw": Action.REVIEW,
         "correct": Action.REVIEW,
+        "reveal_id": Action.VIEW,
     }
 
     def get_queryset(self):
@@ -54,6 +62,10 @@ class DisclosureViewSet(
         queryset = self.model.objects.select_related("authority", "data_source")
         if not user.is_authenticated:
             return queryset.public()
+        if self.action == "reveal_id":
+            # Only what the caller's own roles reach: that a record is public is no reason to see
+            # the whole ID numbers of its people.
+            return queryset.in_scope(user, Action.VIEW)
         return queryset.for_user(user, self.ACTION_FOR.get(self.action, Action.VIEW))
 
     def list(self, request, *args, **kwargs):
@@ -63,12 +75,6 @@ class DisclosureViewSet(
         response = self.get_paginated_response(self.list_rows.represent(page))
         response.plain_json = self.list_rows.plan.plain_json  # see core.api.renderers
         return response
-
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        scope = scope_for(self.request.user, Action.VIEW)
-        context["may_see_identity"] = lambda record: scope.covers(record.authority.path)
-        return context
 
     # --- writes go through the services -------------------------------------------------------
 
@@ -129,6 +135,37 @@ class DisclosureViewSet(
             actor=request.user,
         )
         return Response(self.get_serializer(corrected).data, status=status.HTTP_200_OK)
+
+    @extend_schema(
+        request=RevealReasonSerializer,
+        responses={
+            200: RevealedIdNumbersSerializer,
+            400: OpenApiResponse(description="Field errors: the reason is missing or says nothing"),
+            401: OpenApiResponse(description="Not signed in: no or an invalid token"),
+            403: OpenApiResponse(description="Not allowed for this caller"),
+            404: OpenApiResponse(description="No such record within the caller's own organizations"),
+        },
+        summary="The whole ID numbers of a record's natural persons (own organizations only, reason required, audited)",
+        description=(
+            "Every other response masks natural persons' ID numbers. This one returns them whole and "
+            "writes an audit row naming the caller and the reason."
+        ),
+    )
+    @action(detail=True, methods=["post"], url_path="reveal-id")
+    def reveal_id(self, request, pk=None):
+        record = self.get_object()
+        reason = RevealReasonSerializer(data=request.data)
+        reason.is_valid(raise_exception=True)
+        revealed = services.disclosure_reveal_id_number(
+            record=record, reason=reason.validated_data["reason"], actor=request.user
+        )
+        body = {
+            "id": record.pk,
+            "subject_id_type": record.subject_id_type,
+            "legal_representative_id_type": record.legal_representative_id_type,
+            **revealed,
+        }
+        return Response(RevealedIdNumbersSerializer(body).data)
 
 
 _PENALTY_EXAMPLE = {

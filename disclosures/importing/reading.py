@@ -15,8 +15,11 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from core.identifiers import mask_identifier
+
 from .. import national
 from ..choices import ImportStatus
+from ..models import Disclosure
 
 logger = logging.getLogger(__name__)
 
@@ -266,12 +269,15 @@ def _header_warning(kind: str, header_row: int, header: str) -> dict:
 
 
 def _entry(row: int, spec: national.FieldSpec, value, message: str, *, field_name: str = "") -> dict:
+    shown = _shown(value)
     return {
         "row": row,
         "field": field_name or spec.attribute,
         "code": spec.code,
         "column": spec.label,
-        "value": _shown(value),
+        # The job's page and error report are read by the whole organization: a mistyped ID number
+        # is still someone's, so it is shown masked (the row number finds it in the file).
+        "value": mask_identifier(shown) if spec.attribute in Disclosure.personal_data_fields else shown,
         "message": str(message),
         "level": "error",
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import path
 from django.utils import timezone
@@ -36,6 +36,15 @@ class ExportFilterForm(forms.Form):
     )
     decided_after = forms.DateField(label=_("Decided from"), required=False, widget=DATE_WIDGET)
     decided_before = forms.DateField(label=_("Decided until"), required=False, widget=DATE_WIDGET)
+    # ID numbers are masked in an export unless its user says why they need them whole (audited).
+    reveal_reason = forms.CharField(
+        label=_("Reason for whole ID numbers"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"class": "form-control form-control-sm", "placeholder": _("empty: ID numbers masked")}
+        ),
+    )
 
     def clean(self):
         data = super().clean()
@@ -75,7 +84,14 @@ def staff_export(request, kind: str, file_format: str):
     if not form.is_valid():
         problems = [f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()]
         return HttpResponseBadRequest("\n".join(problems), content_type="text/plain; charset=utf-8")
-    rows = exporting.staff_export(request.user, kind, file_format=file_format, filters=form.cleaned_data)
+    filters = dict(form.cleaned_data)
+    reveal_reason = filters.pop("reveal_reason")
+    try:
+        rows = exporting.staff_export(
+            request.user, kind, file_format=file_format, filters=filters, reveal_reason=reveal_reason
+        )
+    except ValidationError as exc:
+        return HttpResponseBadRequest("\n".join(exc.messages), content_type="text/plain; charset=utf-8")
     header = exporting.national_header(kind)
     filename = _download_name(kind, file_format)
     if file_format == "csv":

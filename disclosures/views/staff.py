@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import scope_for
-from core.audit import audit_log
 from core.calendar import add_working_days
 from core.choices import Action
 from core.forms import attach_errors
@@ -104,7 +103,7 @@ def disclosure_edit(request, kind, pk=None):
                 return redirect("disclosures:staff_detail", kind=kind, pk=record.pk)
     else:
         initial = (
-            services.before_values(record, kind)
+            services.before_values(record, kind, masked=True)
             if record
             else {
                 "authority": request.user.organization_id,
@@ -129,13 +128,14 @@ def disclosure_detail(request, kind, pk):
         and reveal_form.is_valid()
         and (record.subject_id_number or record.legal_representative_id_number)
     ):
-        audit_log(
-            actor=request.user,
-            action=f"{record.record_type}.reveal_id",
-            target=record,
-            after={"reason": reveal_form.cleaned_data["reveal_reason"]},
-        )
-        revealed = True
+        try:
+            services.disclosure_reveal_id_number(
+                record=record, reason=reveal_form.cleaned_data["reveal_reason"], actor=request.user
+            )
+        except ValidationError as exc:
+            reveal_form.add_error("reveal_reason", exc.messages)
+        else:
+            revealed = True
     context = {
         "kind": kind,
         "record": record,
@@ -222,7 +222,9 @@ def disclosure_correct(request, kind, pk):
                 messages.success(request, _("Corrected: a new version is published, the earlier one is kept."))
                 return redirect("disclosures:staff_detail", kind=kind, pk=pk)
     else:
-        form = form_class(initial=services.before_values(record, kind), organizations=organizations.distinct())
+        form = form_class(
+            initial=services.before_values(record, kind, masked=True), organizations=organizations.distinct()
+        )
     return render(
         request,
         "disclosures/staff/correct.html",

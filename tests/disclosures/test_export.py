@@ -1,5 +1,6 @@
-"""Exports in the national format: staff downloads (audited, unmasked only in their own scope) and
-the public open-data files (public records only, ID numbers masked)."""
+"""Exports in the national format: staff downloads (audited; ID numbers masked unless a reason is
+given, and then whole only in the user's own scope) and the public open-data files (public records
+only, ID numbers masked)."""
 
 from __future__ import annotations
 
@@ -77,13 +78,13 @@ def staff_csv(client, user, **params):
     return read_csv(response)
 
 
-def test_the_staff_export_has_national_codes_and_unmasked_ids_of_own_records(client, world, records):
+def test_the_staff_export_has_national_codes_and_masked_ids_even_of_own_records(client, world, records):
     rows = staff_csv(client, world.user(OWN_ORG))
     assert list(rows[0]) == PENALTY_CODES
     by_number = {row["CF_WSH"]: row for row in rows}
     # Own drafts and published records, plus other organizations' public ones; never their drafts.
     assert set(by_number) == {"罚〔2026〕1号", "罚〔2026〕2号", "罚〔2026〕3号"}
-    assert by_number["罚〔2026〕1号"]["CF_XDR_ZJHM"] == records["own_draft"].subject_id_number
+    assert by_number["罚〔2026〕1号"]["CF_XDR_ZJHM"] == records["own_draft"].masked_subject_id_number
     assert by_number["罚〔2026〕1号"]["CF_XDR_LB"] == "自然人" and by_number["罚〔2026〕1号"]["CF_NR_FK"] == "0.05"
     assert by_number["罚〔2026〕1号"]["CF_CFJGDM"] == world.department.uscc
     # Another organization's public record is exported as the public sees it.
@@ -114,8 +115,26 @@ def test_the_staff_export_takes_the_lists_filters(client, world, records):
     assert AuditEvent.objects.filter(action="disclosures.export").count() == exports_so_far
 
 
-def test_a_supervisor_exports_the_whole_jurisdiction_unmasked(client, world, records):
-    rows = staff_csv(client, world.user(SUPERVISOR))
+def test_with_a_reason_own_records_are_exported_whole_and_the_reason_audited(client, world, records):
+    rows = staff_csv(client, world.user(OWN_ORG), reveal_reason="报送省平台核对")
+    by_number = {row["CF_WSH"]: row for row in rows}
+    assert by_number["罚〔2026〕1号"]["CF_XDR_ZJHM"] == records["own_draft"].subject_id_number
+    assert by_number["罚〔2026〕3号"]["CF_XDR_ZJHM"] == records["other_published"].masked_subject_id_number
+    event = AuditEvent.objects.get(action="disclosures.export.reveal_id")
+    assert event.actor == world.user(OWN_ORG) and event.after["reason"] == "报送省平台核对"
+    assert not AuditEvent.objects.filter(action="disclosures.export").exists()
+
+
+def test_a_reason_that_says_nothing_is_refused_before_anything_is_exported(client, world, records):
+    client.force_login(world.user(OWN_ORG))
+    response = client.get(reverse("disclosures:staff_export", args=["penalty", "csv"]), {"reveal_reason": "看"})
+    assert response.status_code == 400
+    assert records["own_draft"].subject_id_number not in response.content.decode()
+    assert not AuditEvent.objects.filter(action__startswith="disclosures.export").exists()
+
+
+def test_a_supervisor_exports_the_whole_jurisdiction_unmasked_with_a_reason(client, world, records):
+    rows = staff_csv(client, world.user(SUPERVISOR), reveal_reason="专项检查")
     by_number = {row["CF_WSH"]: row for row in rows}
     assert by_number["罚〔2026〕1号"]["CF_XDR_ZJHM"] == records["own_draft"].subject_id_number
     assert by_number["罚〔2026〕3号"]["CF_XDR_ZJHM"] == records["other_published"].masked_subject_id_number
@@ -128,7 +147,8 @@ def test_the_xlsx_export_has_the_same_rows(client, world, records):
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     header, *rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert header == PENALTY_CODES
-    assert len(rows) == 1 and rows[0][PENALTY_CODES.index("CF_XDR_ZJHM")] == records["own_draft"].subject_id_number
+    assert rows[0][PENALTY_CODES.index("CF_XDR_ZJHM")] == records["own_draft"].masked_subject_id_number
+    assert len(rows) == 1
     assert AuditEvent.objects.filter(action="disclosures.export", after__format="xlsx").exists()
 
 
@@ -145,7 +165,7 @@ def test_other_organizations_staff_export_only_the_public_records_of_the_departm
     by_number = {row["CF_WSH"]: row for row in rows}
     assert "罚〔2026〕1号" not in by_number  # someone else's draft
     assert by_number["罚〔2026〕2号"]["CF_XDR_ZJHM"] == records["own_published"].masked_subject_id_number
-    assert by_number["罚〔2026〕4号"]["CF_XDR_ZJHM"] == records["other_draft"].subject_id_number
+    assert by_number["罚〔2026〕4号"]["CF_XDR_ZJHM"] == records["other_draft"].masked_subject_id_number
 
 
 def test_open_data_is_public_masked_and_in_the_national_format(client, world, records):
@@ -206,17 +226,28 @@ def test_an_exported_file_imports_back_over_its_drafts(client, world, records):
     from disclosures import importing, tasks
 
     client.force_login(world.user(OWN_ORG))
-    response = client.get(reverse("disclosures:staff_export", args=["penalty", "csv"]), {"status": "draft"})
-    exported = b"".join(response.streaming_content)
-    job = importing.job_create(
-        kind="penalty",
-        organization=world.department,
-        upload=SimpleUploadedFile("export.csv", exported),
-        mode="all_or_nothing",
-        actor=world.user(OWN_ORG),
-        language="zh-hans",
-    )
-    tasks.check_import(job.pk)
-    job.refresh_from_db()
+
+    def checked_import(**params):
+        response = client.get(
+            reverse("disclosures:staff_export", args=["penalty", "csv"]), {"status": "draft", **params}
+        )
+        job = importing.job_create(
+            kind="penalty",
+            organization=world.department,
+            upload=SimpleUploadedFile("export.csv", b"".join(response.streaming_content)),
+            mode="all_or_nothing",
+            actor=world.user(OWN_ORG),
+            language="zh-hans",
+        )
+        tasks.check_import(job.pk)
+        job.refresh_from_db()
+        return job
+
+    # Exported for re-import, so with the whole ID numbers, for a stated reason.
+    job = checked_import(reveal_reason="修改后重新导入")
     assert (job.valid_rows, job.error_rows, job.created_count, job.updated_count) == (1, 0, 0, 1), job.errors
     assert [e["code"] for e in job.errors] == ["CF_GSJZQ"]  # computed: a warning, not an error
+    # A masked export does not overwrite the numbers on file: its rows are refused, field by field.
+    masked = checked_import()
+    assert masked.error_rows == 1 and "CF_XDR_ZJHM" in {e["code"] for e in masked.errors}
+    assert PenaltyDisclosure.objects.get(pk=records["own_draft"].pk).subject_id_number == make_resident_id(1)

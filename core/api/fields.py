@@ -63,3 +63,28 @@ class ChoiceLabelField(serializers.Field):
 def _labels(model, field_name: str, explicit_choices: tuple, language: str | None) -> dict:
     choices = explicit_choices or model._meta.get_field(field_name).flatchoices
     return {value: str(label) for value, label in choices}
+
+
+class ConstantField(serializers.Field):
+    """A read-only value fixed by the serializer, documented as that one value: the discriminator of a response
+    that comes in several shapes (`"shape": "internal"`). With it each shape of a `oneOf` matches only its own
+    responses; without it a fuller shape also matches the leaner ones and every response fails `oneOf`."""
+
+    def __init__(self, value: str, *, component_name: str, **kwargs):
+        self.value, self.component_name = value, component_name
+        kwargs.update(read_only=True, source="*")
+        super().__init__(**kwargs)
+
+    def to_representation(self, instance):
+        return self.value
+
+
+class ConstantFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = ConstantField
+    match_subclasses = True
+
+    def get_name(self):
+        return self.target.component_name
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {"type": "string", "enum": [self.target.value]}

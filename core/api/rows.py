@@ -171,9 +171,8 @@ def _converter(field) -> Callable:
     if isinstance(field, serializers.DateTimeField):
         if _iso(field, "DATETIME_FORMAT") and not hasattr(field, "timezone") and settings.USE_TZ:
             return _AwareDatetime(field.to_representation)
-    elif isinstance(field, serializers.DateField):
-        if _iso(field, "DATE_FORMAT"):
-            return _iso_date
+    elif isinstance(field, serializers.DateField) and _iso(field, "DATE_FORMAT"):
+        return _iso_date
     return field.to_representation
 
 

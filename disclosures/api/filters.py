@@ -5,6 +5,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from core.api.filtering import DeclaredFilterSet
+from core.api.filters import IdFilter
 from core.publication import PublicationStatus
 
 from ..choices import PenaltyKind
@@ -15,7 +16,7 @@ from ..selectors import MAX_SEARCH_WORDS, filter_by_subject_name, filter_disclos
 class DisclosureFilter(DeclaredFilterSet):
     subject_uscc = django_filters.CharFilter(label=_("Unified social credit code (exact)"), method="defer")
     subject_name = django_filters.CharFilter(label=_("Subject name contains"), method="defer")
-    authority = django_filters.NumberFilter(label=_("Deciding authority (organization id)"), method="defer")
+    authority = IdFilter(label=_("Deciding authority (organization id)"), method="defer")
     decided_after = django_filters.DateFilter(label=_("Decided on or after"), method="defer")
     decided_before = django_filters.DateFilter(label=_("Decided on or before"), method="defer")
     status = django_filters.ChoiceFilter(

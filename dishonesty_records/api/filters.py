@@ -4,6 +4,7 @@ widen it (the public sees published records whatever `status` or `stage` it asks
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from core.api.filters import IdFilter
 from core.identifiers import normalize_uscc
 from core.publication import PublicationStatus
 
@@ -29,7 +30,7 @@ class DishonestyRecordFilter(django_filters.FilterSet):
     stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_("Stage of the determination"))
     status = django_filters.ChoiceFilter(choices=PublicationStatus.choices, label=_("Publication status"))
     rectification_state = django_filters.ChoiceFilter(choices=RectificationState.choices, label=_("Rectification"))
-    subject_organization = django_filters.NumberFilter(
+    subject_organization = IdFilter(
         field_name="subject_organization_id", label=_("The body, or the civil servant's body (organization id)")
     )
     uscc = django_filters.CharFilter(
@@ -62,7 +63,7 @@ class DishonestyRecordFilter(django_filters.FilterSet):
 
 
 class ObligationFilter(django_filters.FilterSet):
-    record = django_filters.NumberFilter(field_name="record_id", label=_("Record (id)"))
+    record = IdFilter(field_name="record_id", label=_("Record (id)"))
     kind = django_filters.ChoiceFilter(choices=ObligationKind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=ObligationStatus.choices, label=_("Status"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Past due and not handed in"))
@@ -77,7 +78,7 @@ class ObligationFilter(django_filters.FilterSet):
 
 
 class RepairApplicationFilter(django_filters.FilterSet):
-    record = django_filters.NumberFilter(field_name="record_id", label=_("Record (id)"))
+    record = IdFilter(field_name="record_id", label=_("Record (id)"))
     status = django_filters.ChoiceFilter(choices=RepairStatus.choices, label=_("Status"))
 
     class Meta:
@@ -86,7 +87,7 @@ class RepairApplicationFilter(django_filters.FilterSet):
 
 
 class SanctionFilter(django_filters.FilterSet):
-    record = django_filters.NumberFilter(field_name="record_id", label=_("Record (id)"))
+    record = IdFilter(field_name="record_id", label=_("Record (id)"))
     kind = django_filters.ChoiceFilter(choices=SanctionKind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=SanctionStatus.choices, label=_("Status"))
 

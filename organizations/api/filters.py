@@ -1,6 +1,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from core.api.filters import IdFilter
+
 from ..choices import OrganizationKind, OrganizationLevel
 from ..models import Organization
 
@@ -8,9 +10,7 @@ from ..models import Organization
 class OrganizationFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=OrganizationKind.choices)
     level = django_filters.ChoiceFilter(choices=OrganizationLevel.choices)
-    within = django_filters.NumberFilter(
-        method="filter_within", label=_("Within the subtree of this organization (id)")
-    )
+    within = IdFilter(method="filter_within", label=_("Within the subtree of this organization (id)"))
     name = django_filters.CharFilter(field_name="name", lookup_expr="contains", label=_("Name contains"))
     uscc = django_filters.CharFilter(field_name="uscc")
 

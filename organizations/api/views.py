@@ -1,6 +1,7 @@
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.pagination import CursorPagination
+
+from core.api.pagination import CursorPagination
 
 from ..models import Organization
 from .filters import OrganizationFilter

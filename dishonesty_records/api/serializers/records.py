@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.fields import ChoiceLabelField, enum
+from core.api.fields import ChoiceLabelField, ConstantField, enum
 
 from ...choices import (
     Category,
@@ -35,6 +35,9 @@ from .parts import (
 
 # --- the record in its three shapes ---------------------------------------------------------------
 
+# Each shape's `shape` is documented as its one value: the `oneOf` of the three then matches exactly one.
+SHAPE_HELP = _("Which of the record's shapes this is.")
+
 
 class PublicCivilServantRecordSerializer(serializers.ModelSerializer):
     """A civil servant's record for the public: name, position, organization, category and the summary."""
@@ -45,9 +48,8 @@ class PublicCivilServantRecordSerializer(serializers.ModelSerializer):
     category_display = ChoiceLabelField("category")
     authority = AuthorityField()
     end_date = serializers.DateField(source="publicity_ends_on", allow_null=True, help_text=_("End of publicity."))
-    shape = serializers.SerializerMethodField(help_text=_("Which of the record's shapes this is."))
-
     SHAPE = "public_civil_servant"
+    shape = ConstantField(SHAPE, component_name="DishonestyRecordShapePublicCivilServant", help_text=SHAPE_HELP)
 
     class Meta:
         model = DishonestyRecord
@@ -64,9 +66,6 @@ class PublicCivilServantRecordSerializer(serializers.ModelSerializer):
             "end_date",
         ]
         read_only_fields = fields
-
-    def get_shape(self, record) -> str:
-        return self.SHAPE
 
 
 class PublicRecordSerializer(PublicCivilServantRecordSerializer):
@@ -96,6 +95,7 @@ class PublicRecordSerializer(PublicCivilServantRecordSerializer):
     sanctions = serializers.SerializerMethodField(help_text=_("Published notices of criticism and bars on honours."))
 
     SHAPE = "public"
+    shape = ConstantField(SHAPE, component_name="DishonestyRecordShapePublic", help_text=SHAPE_HELP)
 
     class Meta(PublicCivilServantRecordSerializer.Meta):
         fields = [
@@ -145,6 +145,7 @@ class InternalRecordSerializer(PublicRecordSerializer):
     repair_applications = RepairSummarySerializer(many=True)
 
     SHAPE = "internal"
+    shape = ConstantField(SHAPE, component_name="DishonestyRecordShapeInternal", help_text=SHAPE_HELP)
 
     class Meta(PublicRecordSerializer.Meta):
         fields = [

@@ -27,7 +27,8 @@ class EvidenceDownloadView(APIView):
         operation_id="dishonesty_evidence_download",
         summary="Download an evidence file (callers in scope only)",
         parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ERRORS[404]},
+        # The file as uploaded, with the content type of its kind (PDF, image, office document, …).
+        responses={(200, "*/*"): OpenApiTypes.BINARY, 404: ERRORS[404]},
     )
     def get(self, request, pk: int):
         evidence = (

@@ -9,11 +9,13 @@ scope is simply absent, so a detail view over `for_user(...)` answers 404 exactl
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, reduce
 from operator import or_
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.module_loading import import_string
 
@@ -110,3 +112,20 @@ def _minimal_prefixes(paths) -> set[str]:
         if not any(path.startswith(p) for p in result):
             result.add(path)
     return result
+
+
+def require_in_scope(principal, organizations: Mapping[str, object], *, actions: Iterable[str], message: str) -> None:
+    """Every organization a write names (`{"authority": …, "data_source": …}`) must lie within the
+    principal's scope for one of `actions`; each one outside is a field error. Services call this on
+    every write path, so that no channel (form, API, import, correction) can name another body. The
+    system itself (principal None: a command, a seed, a sweep) acts for no one and is not limited."""
+    if principal is None:
+        return
+    scopes = [scope_for(principal, action) for action in actions]
+    errors = {
+        name: [message]
+        for name, organization in organizations.items()
+        if organization is not None and not any(scope.covers(organization.path) for scope in scopes)
+    }
+    if errors:
+        raise ValidationError(errors)

@@ -18,7 +18,9 @@ def check_database() -> tuple[bool, str]:
 
 
 def check_broker(timeout: float = 2.0) -> tuple[bool, str]:
-    from hangzhou_integrity.celery import app
+    # The project's app is the current one (the project package sets it up at import); core names no
+    # project module.
+    from celery import current_app as app
 
     started = time.monotonic()
     try:

@@ -1,9 +1,10 @@
 """The publication life cycle shared by every public record (disclosures, dishonesty records, pledges).
 
     draft ──publish──▶ published ──correct──▶ published (version n+1; version n kept)
-                          │  └──withdraw (reason)──▶ withdrawn
-                          ├──publicity ends (sweep)──▶ publicity_ended
-                          └──credit repair──▶ repaired
+      │                   │  └──withdraw (reason)──▶ withdrawn
+      │                   ├──publicity ends (sweep)──▶ publicity_ended
+      │                   └──credit repair──▶ repaired
+      └──withdraw (reason; never published, so nothing announced)──▶ withdrawn
 
 Each concrete model inherits `PublishableRecord` and its queryset `PublicationQuerySet`; every
 transition appends a `PublicationVersion` row with the record's public payload, which the national
@@ -43,7 +44,9 @@ class PublicationAction(models.TextChoices):
 ALLOWED_FROM: dict[str, frozenset[str]] = {
     PublicationAction.PUBLISH: frozenset({PublicationStatus.DRAFT}),
     PublicationAction.CORRECT: frozenset({PublicationStatus.PUBLISHED}),
-    PublicationAction.WITHDRAW: frozenset({PublicationStatus.PUBLISHED}),
+    # A record never published may be withdrawn too (a confirmed dishonesty record found wrong before
+    # publication): nothing was announced, so nothing goes to the ledger or the national platform.
+    PublicationAction.WITHDRAW: frozenset({PublicationStatus.PUBLISHED, PublicationStatus.DRAFT}),
     PublicationAction.END_PUBLICITY: frozenset({PublicationStatus.PUBLISHED}),
     PublicationAction.REPAIR: frozenset({PublicationStatus.PUBLISHED}),
 }
@@ -119,8 +122,9 @@ class PublishableRecord(models.Model):
         related_name="+",
         db_index=False,  # users are deactivated, never deleted: nothing looks them up here
     )
-    # Who entered it, as the audit trail names principals (users and API clients alike): the
-    # four-eyes rule compares this with whoever publishes.
+    # Who entered it as a stable key ("user:12", "client:5"; core.principals): the four-eyes rule
+    # compares this with whoever publishes. The label is only what pages show.
+    created_by_principal = models.CharField(_("entered by (principal)"), max_length=40, blank=True, editable=False)
     created_by_label = models.CharField(_("entered by (as shown)"), max_length=200, blank=True)
 
     class Meta:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from .audit import actor_label, actor_user, audit_log
 from .ledger import ledger_append
 from .models import PublicationVersion
+from .principals import entered_by
 from .publication import ALLOWED_FROM, RESULTING_STATUS, PublicationAction, PublicationStatus
 from .registry import Publishable, publishable, publishables, register_publishable  # noqa: F401 (apps import them here)
 
@@ -57,19 +58,26 @@ def ensure_allowed(record, action: str) -> None:
         )
 
 
-def require_reason(reason: str, *, message: str, field: str = "reason") -> str:
-    """A withdrawal, correction or ruling states why: at least four characters, or a field error."""
+MIN_REASON_LENGTH = 4
+
+
+def require_reason(reason: str, *, message: str, field: str = "reason", errors: dict | None = None) -> str:
+    """A withdrawal, correction, ruling or decision states why: at least four characters, or a field
+    error. With `errors`, the message is added there (for a form that reports every field at once)."""
     reason = (reason or "").strip()
-    if len(reason) < 4:
-        raise ValidationError({field: [message]})
+    if len(reason) < MIN_REASON_LENGTH:
+        if errors is None:
+            raise ValidationError({field: [message]})
+        errors.setdefault(field, []).append(message)
     return reason
 
 
-def ensure_four_eyes(record, actor) -> None:
-    """Nobody publishes what they entered themselves."""
-    if record.created_by_label and record.created_by_label == actor_label(actor):
+def ensure_four_eyes(record, actor, *, message: str | None = None, code: str = "four_eyes") -> None:
+    """Nobody publishes (or rules on) what they entered themselves: the same principal — user or API
+    client — not the same display name."""
+    if entered_by(record, actor):
         raise ValidationError(
-            _("You entered this record yourself; another reviewer must publish it."), code="four_eyes"
+            message or _("You entered this record yourself; another reviewer must publish it."), code=code
         )
 
 
@@ -112,7 +120,8 @@ def apply_transition(
         target=record,
         after={"status": record.status, "version": record.version, **({"reason": reason} if reason else {})},
     )
-    if action in ANNOUNCED_ACTIONS:
+    # Version 0: never published, so never announced (a draft withdrawn): no ledger entry, no push.
+    if action in ANNOUNCED_ACTIONS and record.version > 0:
         public, national = publishable(record.record_type).documents_of(record)
         ledger_append(
             record_type=record.record_type,

@@ -25,6 +25,14 @@ def recompute_deadlines(years: list[int]) -> dict[str, int]:
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
+def end_due_publicity() -> int:
+    """Hourly: every registered record type past its publicity period leaves public view. Idempotent."""
+    from .sweeps import end_due_publicity as sweep
+
+    return sweep()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def warn_missing_holiday_calendar(today: str | None = None) -> int:
     """Each autumn, remind administrators to load next year's holidays (and mark the year complete)
     before deadlines reach it."""

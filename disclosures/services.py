@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -11,15 +10,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import actor_label, actor_user, audit_log, audit_log_many, diff, snapshot
-from core.calendar import WorkingCalendar, add_months, calendar_for
+from core.access import require_in_scope
+from core.audit import audit_log, diff, snapshot
+from core.calendar import WorkingCalendar, calendar_for
+from core.choices import Action
+from core.corrections import publish_correction
 from core.deadlines import RecountWindow, recount_calendar, recount_deadlines
-from core.models import PublicityRule
 from core.personal_data import masked_values, reveal, unmask_unchanged
+from core.principals import stamp_creator
 from core.publication import PublicationAction, PublicationStatus
+from core.publicity import PublicityScheme
 from core.publishing import apply_transition, ensure_allowed, ensure_four_eyes, require_reason
 from core.search import grams
-from core.services import notify
+from core.sweeps import Notice, claim_and_notify, listed
 
 from . import national
 from .models import LicenseDisclosure, PenaltyDisclosure
@@ -27,8 +30,11 @@ from .validation import validate
 
 PUBLISH_WITHIN_WORKING_DAYS = 7  # 自作出行政决定之日起七个工作日内
 MODELS = {"penalty": PenaltyDisclosure, "license": LicenseDisclosure}
-# Used when no publicity rule row exists (the defaults the migration loads; DESIGN.md §4).
-DEFAULT_PUBLICITY_MONTHS = (3, 36)
+# Penalties: by penalty kind and safety domain, the longest of several; 3–36 months when no rule row
+# exists (the defaults the migration loads; DESIGN.md §4). Licences stay public while the record stands.
+PUBLICITY = {"penalty": PublicityScheme("penalty", fallback=(3, 36)), "license": PublicityScheme("license")}
+# The organizations a disclosure names: whoever writes must act for each of them.
+ORGANIZATION_FIELDS = ("authority", "data_source")
 EDITABLE_FIELDS = {
     kind: list(dict.fromkeys(s.attribute for s in national.SPECS[kind] if s.kind != "computed"))
     for kind in national.SPECS
@@ -53,36 +59,19 @@ def apply_deadline(record, calendar: WorkingCalendar | None = None) -> None:
     record.publish_deadline, record.deadline_provisional = deadline.due, deadline.provisional
 
 
-def publicity_months(kind: str, record, rules: dict | None = None) -> tuple[int, int] | None:
-    """(minimum, maximum) months of publicity; several penalty kinds or a safety domain: the longest."""
+def publicity_keys(kind: str, record) -> list[str]:
     if kind != "penalty":
-        return None  # licences stay public while the record stands
-    rules = rules if rules is not None else load_publicity_rules()
-    keys = [f"kind:{k}" for k in record.penalty_kinds] + (
-        [f"domain:{record.safety_domain}"] if record.safety_domain else []
-    )
-    found = [rules[key] for key in keys if key in rules]
-    if not found:
-        return DEFAULT_PUBLICITY_MONTHS
-    return max(r[0] for r in found), max(r[1] for r in found)
+        return []
+    return [f"kind:{k}" for k in record.penalty_kinds] + ([f"domain:{record.safety_domain}"] if record.safety_domain else [])
 
 
 def load_publicity_rules() -> dict[str, tuple[int, int]]:
-    return {
-        key: (low, high)
-        for key, low, high in PublicityRule.objects.filter(record_type="penalty").values_list(
-            "key", "min_months", "max_months"
-        )
-    }
+    """The penalty rules, once for a batch (an import, the generator)."""
+    return PUBLICITY["penalty"].rules()
 
 
-def apply_publicity(kind: str, record, rules: dict | None = None) -> None:
-    months = publicity_months(kind, record, rules)
-    if months is None:
-        record.publicity_min_ends_on = record.publicity_ends_on = None
-        return
-    record.publicity_min_ends_on = add_months(record.decided_on, months[0])
-    record.publicity_ends_on = add_months(record.decided_on, months[1])
+def apply_publicity(kind: str, record, rules: dict | None = None) -> list[str]:
+    return PUBLICITY[kind].apply(record, start=record.decided_on, keys=publicity_keys(kind, record), rules=rules)
 
 
 def apply_derived(kind: str, record, *, calendar=None, rules=None) -> None:
@@ -101,12 +90,23 @@ def _clean_or_raise(kind: str, data: dict, *, instance=None) -> dict:
     return {k: v for k, v in cleaned.items() if k in EDITABLE_FIELDS[kind]}
 
 
+def require_organizations_in_scope(fields: dict, *, actor, action: str, names=ORGANIZATION_FIELDS) -> None:
+    """The deciding authority and the data source must be bodies the actor enters (or reviews) records
+    for: on every write path, whatever the form or the API offered."""
+    require_in_scope(
+        actor,
+        {name: fields.get(name) for name in names},
+        actions=[action],
+        message=_("You may not enter records for this organization."),
+    )
+
+
 @transaction.atomic
 def disclosure_create(*, kind: str, data: dict, actor):
     fields = _clean_or_raise(kind, data)
+    require_organizations_in_scope(fields, actor=actor, action=Action.CHANGE)
     record = MODELS[kind](**fields)
-    record.created_by = actor_user(actor)
-    record.created_by_label = actor_label(actor)
+    stamp_creator(record, actor)
     apply_derived(kind, record)
     record.save()
     audit_log(
@@ -125,6 +125,7 @@ def disclosure_update(*, record, data: dict, actor):
     before = snapshot(stored, EDITABLE_FIELDS[kind])
     merged = {**before_values(stored, kind), **unmask_unchanged(stored, data)}
     fields = _clean_or_raise(kind, merged, instance=stored)
+    require_organizations_in_scope(fields, actor=actor, action=Action.CHANGE)
     for name, value in fields.items():
         setattr(stored, name, value)
     apply_derived(kind, stored)
@@ -192,58 +193,28 @@ def disclosure_withdraw(*, record, reason: str, actor):
 @transaction.atomic
 def disclosure_correct(*, record, data: dict, reason: str, actor):
     """A published record changes as a new version; every earlier version stays in its history."""
-    reason = require_reason(reason, message=_("Say what was wrong and what the correction changes."))
     kind = kind_of(record)
     stored = type(record).objects.select_for_update().select_related("authority", "data_source").get(pk=record.pk)
-    ensure_allowed(stored, PublicationAction.CORRECT)
-    before = snapshot(stored, EDITABLE_FIELDS[kind])
-    fields = _clean_or_raise(kind, {**before_values(stored, kind), **unmask_unchanged(stored, data)}, instance=stored)
-    for name, value in fields.items():
-        setattr(stored, name, value)
-    apply_publicity(kind, stored)
-    stored.subject_grams = grams(stored.subject_name)
-    published_names = stored.snapshot_organizations()  # a correction is published under today's names
-    changed_before, changed_after = diff(before, snapshot(stored, EDITABLE_FIELDS[kind]))
-    if not changed_after:
-        raise ValidationError(_("Nothing was changed."), code="no_change")
-    audit_log(
-        actor=actor, action=f"{stored.record_type}.update", target=stored, before=changed_before, after=changed_after
-    )
-    apply_transition(
-        stored,
-        action=PublicationAction.CORRECT,
-        actor=actor,
-        reason=reason,
-        payload_builder=payload_of,
-        extra_fields=[*fields, "publicity_ends_on", "publicity_min_ends_on", "subject_grams", *published_names],
+
+    def change(stored) -> list[str]:
+        fields = _clean_or_raise(kind, {**before_values(stored, kind), **unmask_unchanged(stored, data)}, instance=stored)
+        # A correction may not move the record to a body its reviewer has no say over.
+        moved = [name for name in ORGANIZATION_FIELDS if fields.get(name) != getattr(stored, name)]
+        require_organizations_in_scope(fields, actor=actor, action=Action.REVIEW, names=moved)
+        for name, value in fields.items():
+            setattr(stored, name, value)
+        publicity = apply_publicity(kind, stored)
+        stored.subject_grams = grams(stored.subject_name)
+        published_names = stored.snapshot_organizations()  # a correction is published under today's names
+        return [*fields, *publicity, "subject_grams", *published_names]
+
+    publish_correction(
+        stored, reason=reason, actor=actor, audited=lambda r: snapshot(r, EDITABLE_FIELDS[kind]), change=change
     )
     return stored
 
 
 # --- sweeps (beat) --------------------------------------------------------------------------------
-
-
-def end_due_publicity(*, today: datetime.date | None = None, batch_size: int = 500) -> int:
-    """Records whose publicity period is over leave public view. Safe if two run at once."""
-    today = today or timezone.localdate()
-    ended = 0
-    for model in MODELS.values():
-        while True:
-            with transaction.atomic():
-                batch = list(
-                    model.objects.publicity_due_to_end(today)
-                    .select_related("authority", "data_source")
-                    .select_for_update(skip_locked=True, of=("self",))
-                    .order_by("id")[:batch_size]
-                )
-                for record in batch:
-                    apply_transition(
-                        record, action=PublicationAction.END_PUBLICITY, actor=None, payload_builder=payload_of
-                    )
-            ended += len(batch)
-            if len(batch) < batch_size:
-                break
-    return ended
 
 
 def flag_overdue_drafts(*, today: datetime.date | None = None) -> int:
@@ -252,44 +223,35 @@ def flag_overdue_drafts(*, today: datetime.date | None = None) -> int:
     from organizations.selectors import supervisors_over, users_with_role
 
     today = today or timezone.localdate()
-    flagged = 0
-    for kind, model in MODELS.items():
-        with transaction.atomic():
-            batch = list(
-                model.objects.overdue(today)
-                .filter(overdue_notified_at__isnull=True)
-                .select_related("authority")
-                .select_for_update(skip_locked=True, of=("self",))
-                .order_by("id")[:5000]
+
+    def notice_for(kind, model):
+        def notice(authority, records) -> Notice:
+            return Notice(
+                recipients=[*users_with_role(authority, Role.REVIEWER), *supervisors_over(authority)],
+                kind="disclosure.overdue",
+                subject=_("%(org)s: %(count)d overdue %(kind)s")
+                % {"count": len(records), "kind": model._meta.verbose_name_plural, "org": authority.short_name},
+                body=_("Past the seven-working-day deadline and still unpublished: %(numbers)s")
+                % {"numbers": listed(records, lambda r: r.decision_number)},
+                link=f"/staff/disclosures/{kind}/?overdue=1",
+                dedupe_key=f"overdue-{kind}-{authority.pk}-{today:%Y%m%d}",
             )
-            if not batch:
-                continue
-            model.objects.filter(pk__in=[r.pk for r in batch]).update(overdue_notified_at=timezone.now())
-            audit_log_many(
-                actor=None,
-                action=f"{model.record_type}.overdue",
-                targets=batch,
-                scope_path_of=lambda r: r.authority.path,
-            )
-            by_authority = defaultdict(list)
-            for record in batch:
-                by_authority[record.authority].append(record)
-            for authority, records in by_authority.items():
-                recipients = list(users_with_role(authority, Role.REVIEWER)) + list(supervisors_over(authority))
-                numbers = "、".join(r.decision_number for r in records[:10]) + ("…" if len(records) > 10 else "")
-                notify(
-                    recipients=recipients,
-                    kind="disclosure.overdue",
-                    subject=_("%(org)s: %(count)d overdue %(kind)s")
-                    % {"count": len(records), "kind": model._meta.verbose_name_plural, "org": authority.short_name},
-                    body=_("Past the seven-working-day deadline and still unpublished: %(numbers)s")
-                    % {"numbers": numbers},
-                    link=f"/staff/disclosures/{kind}/?overdue=1",
-                    dedupe_key=f"overdue-{kind}-{authority.pk}-{today:%Y%m%d}",
-                    email=True,
-                )
-            flagged += len(batch)
-    return flagged
+
+        return notice
+
+    return sum(
+        claim_and_notify(
+            model.objects.overdue(today).select_related("authority"),
+            marker="overdue_notified_at",
+            audit_action=f"{model.record_type}.overdue",
+            scope_path_of=lambda r: r.authority.path,
+            group_by=lambda r: r.authority,
+            notices=notice_for(kind, model),
+            batch_size=5000,
+            once=True,
+        )
+        for kind, model in MODELS.items()
+    )
 
 
 def recompute_publish_deadlines(years: Iterable[int]) -> int:

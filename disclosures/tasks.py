@@ -11,13 +11,6 @@ def flag_overdue_drafts() -> int:
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
-def end_due_publicity() -> int:
-    from .services import end_due_publicity as sweep
-
-    return sweep()
-
-
-@shared_task(acks_late=True, reject_on_worker_lost=True)
 def check_import(job_id: int) -> str:
     """Dry run of an uploaded file. Read-only but for the job, so a redelivery simply checks again."""
     from .importing import check_job

@@ -9,12 +9,14 @@ class DishonestyRecordsConfig(AppConfig):
     def ready(self):
         from core.calendar import register_deadline_recomputer
         from core.publishing import Publishable, register_publishable
+        from core.sweeps import on_publicity_end
 
         from . import national
         from .models import DishonestyRecord
-        from .services import recompute_deadlines
+        from .services import close_repairs_of_ended_records, recompute_deadlines
 
         register_deadline_recomputer("dishonesty_records", recompute_deadlines)
+        on_publicity_end(DishonestyRecord.record_type, close_repairs_of_ended_records)
         # The document holds nothing to mask: a civil servant's record carries only what may be published.
         # The sanctions shown with a record are part of it (national.shown_sanctions).
         register_publishable(

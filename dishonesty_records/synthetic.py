@@ -33,7 +33,7 @@ from .choices import (
 )
 from .models import DishonestyRecord, Obligation, Sanction
 from .services.records import apply_subject_names
-from .services.rulings import publicity_months
+from .services.rulings import PUBLICITY, publicity_keys
 
 FACTS = {
     Category.COURT_JUDGMENT_DEFAULT: ("未按期履行法院生效判决确定的给付义务", SourceKind.COURT, "人民法院", "执"),
@@ -72,7 +72,7 @@ class Generator:
         self.people = list(CivilServant.objects.filter(is_active=True).select_related("organization"))
         if not self.organizations:
             raise LookupError("no organizations: run `manage.py seed_demo` first")
-        self.months = {severity: publicity_months(severity) for severity in Severity.values}
+        self.months = {severity: PUBLICITY.months(publicity_keys(severity)) for severity in Severity.values}
         self.states = [m[:3] for m in MIX]
         self.weights = [m[3] for m in MIX]
 

@@ -4,13 +4,6 @@ from celery import shared_task
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
-def end_due_publicity() -> int:
-    from .services import end_due_publicity as sweep
-
-    return sweep()
-
-
-@shared_task(acks_late=True, reject_on_worker_lost=True)
 def escalate_overdue_obligations() -> int:
     from .services import escalate_overdue_obligations as sweep
 

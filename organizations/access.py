@@ -90,6 +90,11 @@ class ApiPrincipal:
         return f"api:{self.client_name}#{self.client_id}"
 
     @property
+    def principal_key(self) -> str:
+        """Who entered a record, for the four-eyes rule (core.principals): the client, not its name."""
+        return f"client:{self.client_id}"
+
+    @property
     def throttle_ident(self) -> str:
         return f"client-{self.client_id}"
 

@@ -554,6 +554,7 @@ def _check_unledgered(findings: Findings, unit: Unit, settings: Settings) -> Non
     missing = (
         model._default_manager.using(settings.using)
         .exclude(status=PublicationStatus.DRAFT)
+        .exclude(version=0)  # withdrawn before it was ever published: nothing was announced
         .exclude(Exists(entries))
         .order_by("pk")
         .values_list("pk", flat=True)

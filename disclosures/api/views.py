@@ -1,13 +1,12 @@
 """/api/v1/disclosures/penalties/ and /licenses/: thin viewsets over the restricted queryset."""
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.access import scope_for
+from core.api.scope import with_own_organization
 from core.choices import Action
 from organizations.models import Organization
 
@@ -78,29 +77,22 @@ class DisclosureViewSet(
 
     # --- writes go through the services -------------------------------------------------------
 
+    # The service checks that the authority and the data source are bodies the caller enters records for.
+
     def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        data.setdefault("authority", self._default_authority())
+        data = with_own_organization(
+            dict(serializer.validated_data),
+            "authority",
+            actor=self.request.user,
+            organizations=Organization.objects.all(),
+            required_message=_("Give the deciding authority."),
+        )
         data.setdefault("data_source", data["authority"])
-        self._require_change_scope(data["authority"])
         serializer.instance = services.disclosure_create(kind=self.kind, data=data, actor=self.request.user)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
-        if "authority" in data:
-            self._require_change_scope(data["authority"])
         serializer.instance = services.disclosure_update(record=serializer.instance, data=data, actor=self.request.user)
-
-    def _default_authority(self):
-        user = self.request.user
-        organization_id = getattr(user, "organization_id", None)
-        if organization_id is None:
-            raise ValidationError({"authority": [_("Give the deciding authority.")]})
-        return Organization.objects.get(pk=organization_id)
-
-    def _require_change_scope(self, organization):
-        if not scope_for(self.request.user, Action.CHANGE).covers(organization.path):
-            raise ValidationError({"authority": [_("You may not enter records for this organization.")]})
 
     @extend_schema(
         request=None,

@@ -18,11 +18,12 @@ from django.db.models.base import ModelState
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.audit import actor_label, audit_log_copied, audit_log_many
+from core.audit import audit_log_copied, audit_log_many
 from core.bulk import CopyEncoder, copy_encoded, insert_records, update_records
 from core.calendar import WorkingCalendar
 from core.choices import Action
 from core.identifiers import normalize_uscc
+from core.principals import creator_fields
 from core.publication import PublicationStatus
 from organizations.models import Organization
 
@@ -122,7 +123,7 @@ class Importer:
         self.write = write
         self.commit_each_batch = commit_each_batch
         self.actor = job.created_by
-        self.actor_label = actor_label(job.created_by)
+        self.creator = creator_fields(job.created_by)
         self.today = timezone.localdate()
         self.directory = OrganizationDirectory.load(job.created_by)
         # Loaded here: the checking thread must not open a database connection of its own.
@@ -326,8 +327,8 @@ class Importer:
         for name, value in fields.items():
             values[positions[name]] = value.pk if name in ORGANIZATION_ATTRIBUTES else value
         values[positions["import_job"]] = self.job.pk
-        values[positions["created_by"]] = self.actor.pk
-        values[positions["created_by_label"]] = self.actor_label
+        for name, value in self.creator.items():
+            values[positions[name]] = value.pk if name == "created_by" else value
         values[positions["created_at"]] = values[positions["updated_at"]] = self.stamp
         record = self.model.__new__(self.model)
         record._state = ModelState()
@@ -435,7 +436,8 @@ class Importer:
         else:
             used, value = None, ""
             organization = self.home_organization
-        if attribute == "authority" and organization.pk not in directory.changeable_ids:
+        # The deciding authority and the data source alike: only bodies the uploader enters records for.
+        if organization.pk not in directory.changeable_ids:
             spec = used[1] if used else self.layout.fallback_specs[attribute]
             message = _("You may not enter records for %(organization)s.") % {"organization": organization.name}
             return None, _entry(number, spec, value or organization.name, message)

@@ -802,6 +802,7 @@ _COMMON_DEFAULTS = {
     "publicity_ended_at": None,
     "overdue_notified_at": None,
     "created_by_label": CREATED_BY_LABEL,
+    "created_by_principal": "",
     "organization_code": "",
     "tax_registration_number": "",
     "public_institution_number": "",

@@ -19,7 +19,7 @@ from .records import clean_proposal, evidence_open, record_object, record_propos
 from .repair import repair_apply, repair_approve, repair_refusal, repair_reject
 from .rulings import record_confirm, record_correct, record_dismiss, record_publish, record_withdraw
 from .sweeps import (
-    end_due_publicity,
+    close_repairs_of_ended_records,
     escalate_overdue_obligations,
     flag_overdue_repair_reviews,
     notify_ready_for_ruling,
@@ -27,7 +27,7 @@ from .sweeps import (
 
 __all__ = [
     "clean_proposal",
-    "end_due_publicity",
+    "close_repairs_of_ended_records",
     "escalate_overdue_obligations",
     "evidence_open",
     "flag_overdue_repair_reviews",

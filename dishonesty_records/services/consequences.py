@@ -224,9 +224,7 @@ def sanction_impose(
     errors: dict[str, list[str]] = {}
     if kind not in SanctionKind.values:
         errors["kind"] = [_("Choose the kind of sanction.")]
-    reason = (reason or "").strip()
-    if len(reason) < 4:
-        errors["reason"] = [_("Give the reasons for the sanction.")]
+    reason = require_reason(reason, message=_("Give the reasons for the sanction."), errors=errors)
     if end_on is not None and end_on < start_on:
         errors["end_on"] = [_("A sanction cannot end before it starts.")]
     if kind == SanctionKind.HONOURS_INELIGIBILITY and end_on is None:
@@ -342,9 +340,7 @@ def sanction_record_outcome(*, sanction: Sanction, outcome: str, outcome_on: dat
     if sanction.kind != SanctionKind.ACCOUNTABILITY_REFERRAL:
         raise ValidationError(_("Only a referral for accountability has an outcome."), code="illegal_transition")
     errors = {}
-    outcome = (outcome or "").strip()
-    if len(outcome) < 4:
-        errors["outcome"] = [_("Describe the outcome.")]
+    outcome = require_reason(outcome, message=_("Describe the outcome."), field="outcome", errors=errors)
     if outcome_on is None or outcome_on > timezone.localdate():
         errors["outcome_on"] = [_("Give the date of the outcome (not in the future).")]
     elif outcome_on < sanction.listed_on:

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import scope_for
-from core.audit import actor_label, actor_user, audit_log, diff, snapshot
+from core.audit import audit_log, diff, snapshot
 from core.choices import Action
+from core.principals import creator_fields
 from core.publishing import publishable
 from organizations.models import CivilServant, Organization
 
@@ -156,8 +157,7 @@ def record_propose(*, data: dict, actor, origin: str | None = None, origin_recor
         origin=origin,
         objection_deadline=objection.due,
         objection_deadline_provisional=objection.provisional,
-        created_by=actor_user(actor),
-        created_by_label=actor_label(actor)[:200],
+        **creator_fields(actor),
     )
     if origin_record is not None:
         record.origin_record_type, record.origin_record_id = origin_record.record_type, origin_record.pk

@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import scope_for
-from core.audit import actor_label, actor_user, audit_log, diff, snapshot
-from core.calendar import add_months
+from core.audit import actor_user, audit_log, snapshot
 from core.choices import Action
-from core.models import PublicityRule
-from core.publication import PublicationAction, PublicationStatus
-from core.publishing import apply_transition, ensure_allowed, require_reason
+from core.corrections import publish_correction
+from core.publication import PublicationAction
+from core.publicity import PublicityScheme
+from core.publishing import apply_transition, ensure_allowed, ensure_four_eyes, require_reason
 from organizations.models import Organization
 
 from ..choices import (
@@ -31,25 +31,22 @@ from . import common
 from .closing import close_pending_repairs
 from .records import CONTENT_FIELDS, PROPOSAL_FIELDS, apply_subject_names, clean_proposal, illegal, locked, payload_of
 
-# Used when no publicity rule row exists (the migration loads these: the 2019 national rule).
-DEFAULT_PUBLICITY_MONTHS = {Severity.GENERAL: (3, 12), Severity.SERIOUS: (6, 36)}
-PUBLICITY_RULE_TYPE = "dishonesty"
+# By severity; these apply when no rule row exists (the migration loads them: the 2019 national rule).
+PUBLICITY = PublicityScheme(
+    "dishonesty", defaults={f"severity:{Severity.GENERAL}": (3, 12), f"severity:{Severity.SERIOUS}": (6, 36)}
+)
 
 
 # --- the ruling -----------------------------------------------------------------------------------
 
 
-def publicity_months(severity: str) -> tuple[int, int]:
-    found = PublicityRule.objects.filter(record_type=PUBLICITY_RULE_TYPE, key=f"severity:{severity}").first()
-    return (found.min_months, found.max_months) if found else DEFAULT_PUBLICITY_MONTHS[severity]
+def publicity_keys(severity: str) -> list[str]:
+    return [f"severity:{severity}"]
 
 
 def apply_publicity(record: DishonestyRecord) -> list[str]:
     """The clock starts on the determination date; the minimum opens credit repair, the maximum ends it."""
-    low, high = publicity_months(record.severity)
-    record.publicity_min_ends_on = add_months(record.determined_on, low)
-    record.publicity_ends_on = add_months(record.determined_on, high)
-    return ["publicity_min_ends_on", "publicity_ends_on"]
+    return PUBLICITY.apply(record, start=record.determined_on, keys=publicity_keys(record.severity))
 
 
 def _ruling_open(record: DishonestyRecord) -> None:
@@ -81,13 +78,15 @@ def record_confirm(
     record = locked(record)
     common.require_supervisor(actor, record)
     _ruling_open(record)
-    if record.created_by_label and record.created_by_label == actor_label(actor):
-        raise illegal(_("You proposed this record yourself; another supervisor must rule on it."))
+    ensure_four_eyes(
+        record,
+        actor,
+        message=_("You proposed this record yourself; another supervisor must rule on it."),
+        code="illegal_transition",
+    )
     today = timezone.localdate()
     errors: dict[str, list[str]] = {}
-    reason = (reason or "").strip()
-    if len(reason) < 4:
-        errors["reason"] = [_("Give the reasons for the confirmation.")]
+    reason = require_reason(reason, message=_("Give the reasons for the confirmation."), errors=errors)
     determined_on = determined_on or today
     if determined_on > today:
         errors["determined_on"] = [_("The determination date cannot be in the future.")]
@@ -96,8 +95,13 @@ def record_confirm(
     if severity and severity not in Severity.values:
         errors["severity"] = [_("Choose general or serious.")]
     publication_restriction = (publication_restriction or "").strip()
-    if not publication_allowed and len(publication_restriction) < 4:
-        errors["publication_restriction"] = [_("Say why this record may not be published.")]
+    if not publication_allowed:
+        require_reason(
+            publication_restriction,
+            message=_("Say why this record may not be published."),
+            field="publication_restriction",
+            errors=errors,
+        )
     if explanation_working_days is None:
         explanation_working_days = common.rules()["EXPLANATION_WORKING_DAYS"]
     if rectification_working_days is None:
@@ -236,25 +240,9 @@ def record_withdraw(*, record: DishonestyRecord, reason: str, actor) -> Dishones
         sanction.status, sanction.lifted_at, sanction.lift_reason = SanctionStatus.LIFTED, timezone.now(), reason
         sanction.save(update_fields=["status", "lifted_at", "lift_reason", "updated_at"])
         audit_log(actor=actor, action="sanction.lift", target=sanction, after={"reason": reason})
-    if record.status == PublicationStatus.DRAFT:
-        # Confirmed but never published (or not to be published): nothing was announced, so nothing goes
-        # to the ledger or the national platform; the record is withdrawn inside, with its reason.
-        record.status, record.withdrawn_at, record.withdrawal_reason = (
-            PublicationStatus.WITHDRAWN,
-            timezone.now(),
-            reason,
-        )
-        record.save(update_fields=["status", "withdrawn_at", "withdrawal_reason", "updated_at"])
-        audit_log(
-            actor=actor,
-            action=f"{record.record_type}.withdraw",
-            target=record,
-            after={"status": record.status, "reason": reason},
-        )
-    else:
-        apply_transition(
-            record, action=PublicationAction.WITHDRAW, actor=actor, reason=reason, payload_builder=payload_of
-        )
+    # Confirmed but never published (or not to be published) is withdrawn the same way: the transition
+    # table allows it from a draft, and what was never announced goes to neither ledger nor platform.
+    apply_transition(record, action=PublicationAction.WITHDRAW, actor=actor, reason=reason, payload_builder=payload_of)
     close_pending_repairs([record.pk], reason=_("The record was withdrawn: %(reason)s") % {"reason": reason})
     return record
 
@@ -264,29 +252,27 @@ def record_correct(*, record: DishonestyRecord, data: dict, reason: str, actor) 
     """A published record changes as a new version; the earlier versions stay in its history."""
     record = locked(record)
     common.require_supervisor(actor, record)
-    reason = require_reason(reason, message=_("Say what was wrong and what the correction changes."))
-    ensure_allowed(record, PublicationAction.CORRECT)
-    before = snapshot(record, CONTENT_FIELDS)
-    merged = {**{name: getattr(record, name) for name in PROPOSAL_FIELDS}, **data}
-    merged["subject_kind"], merged["subject_organization"], merged["civil_servant"] = (
-        record.subject_kind,
-        record.subject_organization,
-        record.civil_servant,
-    )
-    cleaned = clean_proposal(merged)
-    for name in CONTENT_FIELDS:
-        setattr(record, name, cleaned[name])
-    changed_before, changed_after = diff(before, snapshot(record, CONTENT_FIELDS))
-    if not changed_after:
-        raise ValidationError(_("Nothing was changed."), code="no_change")
-    publicity = apply_publicity(record)
-    audit_log(actor=actor, action="dishonesty_record.update", target=record, before=changed_before, after=changed_after)
-    apply_transition(
+
+    def change(record: DishonestyRecord) -> list[str]:
+        # The subject stays who it is: a record about someone else is a new proposal.
+        merged = {
+            **{name: getattr(record, name) for name in PROPOSAL_FIELDS},
+            **data,
+            "subject_kind": record.subject_kind,
+            "subject_organization": record.subject_organization,
+            "civil_servant": record.civil_servant,
+        }
+        cleaned = clean_proposal(merged)
+        for name in CONTENT_FIELDS:
+            setattr(record, name, cleaned[name])
+        return [*CONTENT_FIELDS, *apply_publicity(record)]
+
+    publish_correction(
         record,
-        action=PublicationAction.CORRECT,
-        actor=actor,
         reason=reason,
-        payload_builder=payload_of,
-        extra_fields=[*CONTENT_FIELDS, *publicity],
+        actor=actor,
+        audited=lambda r: snapshot(r, CONTENT_FIELDS),
+        change=change,
+        audit_action="dishonesty_record.update",
     )
     return record

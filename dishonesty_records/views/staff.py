@@ -24,12 +24,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from core.access import scope_for
-from core.audit import actor_label
 from core.calendar import add_working_days
 from core.choices import Action
 from core.forms import attach_errors
 from core.models import AuditEvent
 from core.pagination import keyset_page
+from core.principals import entered_by
 from core.publication import PublicationStatus
 from core.publishing import history as publication_history
 from organizations.models import CivilServant, Organization
@@ -282,7 +282,7 @@ def detail_context(request, record: DishonestyRecord, bound: dict | None = None)
     subject_side = common.acts_for_subject(user, record)
     supervisor = common.supervises(user, record)
     proposal = record.stage in (Stage.PROPOSED, Stage.OBJECTED)
-    own_proposal = bool(record.created_by_label) and record.created_by_label == actor_label(user)
+    own_proposal = entered_by(record, user)
     obligations = list(record.obligations.prefetch_related("submissions__evidence").order_by("id"))
     sanctions = list(record.sanctions.select_related("authority").order_by("id"))
     repairs = list(record.repair_applications.prefetch_related("evidence").order_by("-id"))

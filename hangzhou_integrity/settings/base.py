@@ -274,16 +274,16 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "disclosures-flag-overdue": {"task": "disclosures.tasks.flag_overdue_drafts", "schedule": 60 * 60},
-    "disclosures-end-publicity": {"task": "disclosures.tasks.end_due_publicity", "schedule": 60 * 60},
     "disclosures-fail-stalled-imports": {"task": "disclosures.tasks.fail_stalled_imports", "schedule": 10 * 60},
     "disclosures-refresh-public-counts": {"task": "disclosures.tasks.refresh_public_counts", "schedule": 10 * 60},
-    "dishonesty-end-publicity": {"task": "dishonesty_records.tasks.end_due_publicity", "schedule": 60 * 60},
     "dishonesty-escalate-overdue": {
         "task": "dishonesty_records.tasks.escalate_overdue_obligations",
         "schedule": 60 * 60,
     },
     "dishonesty-ready-for-ruling": {"task": "dishonesty_records.tasks.notify_ready_for_ruling", "schedule": 60 * 60},
     "dishonesty-repair-overdue": {"task": "dishonesty_records.tasks.flag_overdue_repair_reviews", "schedule": 60 * 60},
+    # One sweep over every registered record type (core.publishing): disclosures, dishonesty records …
+    "end-publicity": {"task": "core.tasks.end_due_publicity", "schedule": 60 * 60},
     "warn-missing-holiday-calendar": {
         "task": "core.tasks.warn_missing_holiday_calendar",
         "schedule": 24 * 60 * 60,

@@ -24,6 +24,7 @@ from core.ledger import (
 from core.ledger.chain import fast_entry_hash
 from core.models import LEDGER_GENESIS_HASH, AppendOnlyError, LedgerCheck, LedgerEntry, LedgerHead, Notification
 from core.publishing import publishable
+from core.sweeps import end_due_publicity
 from core.tasks import verify_ledger as verify_ledger_task
 from disclosures import services
 from organizations.choices import Role
@@ -169,7 +170,7 @@ def test_entries_of_different_records_form_one_chain_and_hash_the_masked_public_
 
 def test_the_end_of_publicity_adds_no_entry(world):
     record = make_penalty(world.department)
-    assert services.end_due_publicity(today=record.publicity_ends_on + datetime.timedelta(days=1)) == 1
+    assert end_due_publicity(today=record.publicity_ends_on + datetime.timedelta(days=1)) == 1
     record.refresh_from_db()
     assert record.status == "publicity_ended"
     assert len(entries_of(record)) == 1

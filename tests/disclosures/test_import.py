@@ -20,6 +20,7 @@ from disclosures import importing, national, services, tasks
 from disclosures.choices import ImportMode, ImportStatus
 from disclosures.models import ImportJob, LicenseDisclosure, PenaltyDisclosure
 from organizations.choices import Role
+from organizations.models import RoleAssignment
 from tests.factories import make_resident_id, user_with_role
 from tests.permissions import ANONYMOUS, OTHER_ORG, OWN_ORG, SUPERVISOR, assert_matrix
 
@@ -389,6 +390,9 @@ def test_unreadable_files_fail_with_a_message(world, name, content):
 
 def test_authority_columns_resolve_by_code_first_then_by_name(world):
     department = world.department
+    # The uploader enters records for the city and the other department too: sources must be in scope.
+    for organization in (world.city, world.other_department):
+        RoleAssignment.objects.create(user=world.user(OWN_ORG), role=Role.STAFF, organization=organization)
     rows = [
         penalty_row(1, CF_CFJG="随便写的名称", CF_CFJGDM=department.uscc, CF_SJLY="", CF_SJLYDM=""),
         penalty_row(2, CF_CFJG=department.name, CF_CFJGDM="", CF_SJLY=world.city.name, CF_SJLYDM=""),
@@ -400,6 +404,23 @@ def test_authority_columns_resolve_by_code_first_then_by_name(world):
     assert records["1号"].authority == department and records["1号"].data_source == department
     assert records["2号"].authority == department and records["2号"].data_source == world.city
     assert records["3号"].authority == department and records["3号"].data_source == world.other_department
+
+
+def test_a_data_source_outside_the_uploaders_scope_is_a_row_error(world):
+    """Defect 10: the data source was resolved and saved whatever body it named."""
+    rows = [
+        penalty_row(1, CF_SJLY="", CF_SJLYDM=world.other_department.uscc),
+        penalty_row(2, CF_SJLY=world.city.name, CF_SJLYDM=""),
+        penalty_row(3, CF_SJLY="", CF_SJLYDM=world.department.uscc),
+    ]
+    job = check(make_job(world, csv_bytes(rows), mode=ImportMode.ACCEPT_VALID))
+    assert job.valid_rows == 1
+    by_row = {e["row"]: e for e in errors_of(job)}
+    assert set(by_row) == {2, 3}
+    assert by_row[2]["code"] == "CF_SJLYDM" and world.other_department.name in by_row[2]["message"]
+    assert by_row[3]["code"] == "CF_SJLY" and world.city.name in by_row[3]["message"]
+    job = confirm_and_run(job)
+    assert [r.data_source for r in PenaltyDisclosure.objects.all()] == [world.department]
 
 
 def test_an_authority_outside_the_uploaders_scope_is_a_row_error(world):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.calendar import add_working_days
+from core.sweeps import end_due_publicity
 from disclosures import selectors, services, tasks
 from disclosures.models import LicenseDisclosure, PenaltyDisclosure
 from disclosures.views import public
@@ -70,7 +71,7 @@ def records(world):
     # other is still "published" because the sweep has not run yet, and must be hidden all the same.
     long_ago = timezone.localdate() - datetime.timedelta(days=4 * 365)
     ended = make_penalty(department, subject_name="期满示范餐饮有限公司", decided_on=long_ago)
-    services.end_due_publicity()
+    end_due_publicity()
     unswept = make_penalty(department, subject_name="未扫示范餐饮有限公司", decided_on=long_ago)
     licence = make_license(department, subject_name="公开示范许可有限公司")
     licence_draft = make_license(department, published=False, subject_name="草稿示范许可有限公司")

@@ -8,6 +8,7 @@ from core.publication import PublicationStatus
 from disclosures import services
 from disclosures.models import PenaltyDisclosure
 from organizations.choices import Role
+from organizations.models import RoleAssignment
 from tests.factories import make_resident_id, user_with_role
 from tests.permissions import ANONYMOUS, OTHER_ORG, OWN_ORG, SUPERVISOR, assert_matrix
 
@@ -117,6 +118,7 @@ def test_entering_and_publishing_through_the_workspace(client, world, reviewer):
 
 
 def test_the_one_who_entered_cannot_publish_in_bulk_either(client, world, reviewer):
+    RoleAssignment.objects.create(user=reviewer, role=Role.STAFF, organization=world.department)  # enters too
     mine = services.disclosure_create(kind="penalty", data=penalty_data(world), actor=reviewer)
     client.force_login(reviewer)
     response = client.post(reverse("disclosures:staff_bulk_publish", args=["penalty"]), {"ids": [mine.pk]}, follow=True)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from core.sweeps import end_due_publicity
 from dishonesty_records import services
 from dishonesty_records.choices import Category, SanctionKind, SubjectKind
 from dishonesty_records.models import DishonestyRecord
@@ -102,7 +103,7 @@ def states(world, people):
     ended = record_of(world, people)
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     DishonestyRecord.objects.filter(pk=ended.pk).update(publicity_ends_on=yesterday)
-    services.end_due_publicity()
+    end_due_publicity()
     # Past its end but not swept yet: hidden all the same.
     unswept = record_of(world, people)
     DishonestyRecord.objects.filter(pk=unswept.pk).update(publicity_ends_on=yesterday)

@@ -9,6 +9,7 @@ from core.ledger import verify_ledger
 from core.models import AuditEvent, LedgerEntry, Notification
 from core.publication import PublicationStatus
 from core.publishing import history
+from core.sweeps import end_due_publicity
 from dishonesty_records import services
 from dishonesty_records.choices import DisplayState, ObligationKind, RepairStatus
 from dishonesty_records.models import DishonestyRecord, Obligation, RepairApplication
@@ -200,7 +201,7 @@ def test_a_refusal_keeps_the_record_public_and_the_subject_may_apply_again(peopl
 def test_an_application_whose_record_leaves_public_view_is_closed_and_the_applicant_told(people, repairable, clock):
     pending = services.repair_apply(record=repairable, statement=STATEMENT, actor=people["staff"], files=[evidence()])
     clock.set(repairable.publicity_ends_on + datetime.timedelta(days=1))
-    assert services.end_due_publicity() == 1
+    assert end_due_publicity() == 1
     pending.refresh_from_db()
     assert pending.status == RepairStatus.CLOSED and "Publicity ended" in pending.decision_reason
     assert Notification.objects.filter(

@@ -8,13 +8,14 @@ import pytest
 from django.core import mail
 from django.db import connection
 
+from core import sweeps as core_sweeps
 from core.models import AuditEvent, LedgerEntry, Notification
 from core.publication import PublicationStatus
 from core.publishing import history
+from core.sweeps import end_due_publicity
 from dishonesty_records import services
 from dishonesty_records.choices import ObligationKind, RectificationState
 from dishonesty_records.models import DishonestyRecord, Obligation
-from dishonesty_records.services import sweeps
 from sharing.models import OutboxEntry
 from tests.permissions import OWN_ORG, SUPERVISOR
 
@@ -163,11 +164,11 @@ def test_publicity_ends_after_its_last_day_without_a_ledger_entry_and_once(world
         severity="serious",
     )
     clock.set(PUBLICITY_ENDS)
-    assert services.end_due_publicity() == 0
+    assert end_due_publicity() == 0
     assert set(DishonestyRecord.objects.public()) == {record, later}  # the last day is still public
     clock.set(PUBLICITY_ENDS + datetime.timedelta(days=1))
-    assert services.end_due_publicity() == 1
-    assert services.end_due_publicity() == 0
+    assert end_due_publicity() == 1
+    assert end_due_publicity() == 0
     ended = DishonestyRecord.objects.get(pk=record.pk)
     assert ended.status == PublicationStatus.PUBLICITY_ENDED and ended.display_state == "publicity_ended"
     assert ended.publicity_ended_at is not None
@@ -208,13 +209,13 @@ def _run_at_once(target, count=2):
 @pytest.mark.django_db(transaction=True)
 def test_two_escalation_sweeps_at_once_escalate_each_obligation_once(world, people, clock, monkeypatch):
     records = [published(world, people) for _ in range(8)]
-    real_tell = sweeps._tell_overdue
+    real_notify = core_sweeps.notify
 
-    def slow_tell(obligation, *args):
-        time.sleep(0.02)  # inside the batch's transaction: the two sweeps overlap
-        real_tell(obligation, *args)
+    def slow_notify(**kwargs):
+        time.sleep(0.01)  # inside the batch's transaction: the two sweeps overlap
+        return real_notify(**kwargs)
 
-    monkeypatch.setattr(sweeps, "_tell_overdue", slow_tell)
+    monkeypatch.setattr(core_sweeps, "notify", slow_notify)
     clock.set(D(2026, 7, 15))  # both obligations of every record are late
     results = _run_at_once(lambda: services.escalate_overdue_obligations(batch_size=3))
     assert sum(results) == 16
@@ -231,15 +232,15 @@ def test_two_publicity_sweeps_at_once_end_each_record_once(world, people, clock,
     from core import publishing
 
     records = [published(world, people) for _ in range(8)]
-    real_apply = sweeps.apply_transition
+    real_apply = core_sweeps.apply_transition
 
     def slow_apply(*args, **kwargs):
         time.sleep(0.02)
         return real_apply(*args, **kwargs)
 
-    monkeypatch.setattr(sweeps, "apply_transition", slow_apply)
+    monkeypatch.setattr(core_sweeps, "apply_transition", slow_apply)
     clock.set(PUBLICITY_ENDS + datetime.timedelta(days=1))
-    results = _run_at_once(lambda: services.end_due_publicity(batch_size=3))
+    results = _run_at_once(lambda: end_due_publicity(batch_size=3))
     assert sum(results) == 8
     for record in records:
         assert [v.action for v in publishing.history(record)] == ["publish", "end_publicity"]

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core.models import Notification
 from core.publication import PublicationAction
+from core.sweeps import end_due_publicity
 from disclosures import services as disclosures
 from mock_national.models import ReceivedRecord
 from organizations.choices import Role
@@ -54,7 +55,7 @@ def test_every_announced_action_queues_one_entry_and_ending_publicity_queues_non
     ]
     ending = make_penalty(department, decided_on=datetime.date(2020, 1, 6))
     before = OutboxEntry.objects.count()
-    assert disclosures.end_due_publicity(today=datetime.date(2030, 1, 1)) >= 1
+    assert end_due_publicity(today=datetime.date(2030, 1, 1)) >= 1
     ending.refresh_from_db()
     assert ending.status == "publicity_ended"
     assert OutboxEntry.objects.count() == before

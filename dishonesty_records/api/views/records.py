@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.access import scope_for
+from core.api.scope import require_in_scope, require_some_scope, with_own_organization
 from core.choices import Action
 from organizations.models import Organization
 
@@ -164,46 +163,33 @@ class DishonestyRecordViewSet(
         record = services.record_update(record=record, data=data, actor=request.user)
         return Response(self.fresh(record))
 
-    def _proposal_scopes(self):
-        user = self.request.user
-        return scope_for(user, Action.CHANGE), scope_for(user, Action.SUPERVISE)
+    PROPOSING = (Action.CHANGE, Action.SUPERVISE)
 
     def _require_proposal_scope(self, data: dict, *, default_organization: bool) -> None:
         """Staff propose for their own organization, supervisors within their jurisdiction; a token with
         only the read scope proposes nothing (403). Someone else's body or person is a field error."""
-        scopes = self._proposal_scopes()
-        if all(scope.is_empty for scope in scopes):
-            raise PermissionDenied(_("These credentials may not propose records."))
-
-        def covered(organization) -> bool:
-            return any(scope.covers(organization.path) for scope in scopes)
-
+        user = self.request.user
+        require_some_scope(user, self.PROPOSING, message=_("These credentials may not propose records."))
         person = data.get("civil_servant")
-        if person is not None and not covered(person.organization):
-            raise ValidationError(
-                {
-                    "civil_servant": [
-                        _("You may propose records only about civil servants of your own organization or jurisdiction.")
-                    ]
-                }
+        if person is not None:
+            require_in_scope(
+                user,
+                {"civil_servant": person.organization},
+                actions=self.PROPOSING,
+                message=_("You may propose records only about civil servants of your own organization or jurisdiction."),
             )
         kind = data.get("subject_kind")
         if kind == SubjectKind.CIVIL_SERVANT:
             return
-        organization = data.get("subject_organization")
-        if organization is None and default_organization and kind is not None:
-            organization_id = getattr(self.request.user, "organization_id", None)
-            organization = Organization.objects.filter(pk=organization_id, is_active=True).first()
-            if organization is not None:
-                data["subject_organization"] = organization
-        if organization is not None and not covered(organization):
-            raise ValidationError(
-                {
-                    "subject_organization": [
-                        _("You may propose records only for your own organization or within your jurisdiction.")
-                    ]
-                }
-            )
+        if default_organization and kind is not None:
+            active = Organization.objects.filter(is_active=True)
+            data.update(with_own_organization(data, "subject_organization", actor=user, organizations=active))
+        require_in_scope(
+            user,
+            {"subject_organization": data.get("subject_organization")},
+            actions=self.PROPOSING,
+            message=_("You may propose records only for your own organization or within your jurisdiction."),
+        )
 
     # --- the subject's side ------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0005_publication_ledger"),
+        ("core", "0006_calendar_years"),
     ]
 
     operations = [

@@ -39,7 +39,7 @@ def mask_personal_ids(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0005_publication_ledger")]
+    dependencies = [("core", "0007_ledger_national_commitment")]
 
     # Masked digits cannot be given back; going back leaves the rows masked.
     operations = [migrations.RunPython(mask_personal_ids, migrations.RunPython.noop)]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from core.access import scope_for
 from core.audit import actor_label
 from core.choices import Action
+from core.sweeps import end_due_publicity
 from organizations.models import Organization, User
 
 from . import services
@@ -75,7 +76,7 @@ def seed_disclosures(*, penalties: int = 240, licenses: int = 80, seed: int = 20
                 )
             elif roll >= 0.97:
                 services.disclosure_withdraw(record=record, reason="经行政复议，原处理决定被撤销", actor=reviewer)
-    services.end_due_publicity(today=today)
+    end_due_publicity(today=today)
     return created
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 
+from core.sweeps import end_due_publicity
+
 from .. import services
 from ..choices import ObligationKind, SanctionKind, Severity
 from ..models import DishonestyRecord, Obligation
@@ -192,7 +194,7 @@ def _publicity_ended(record, cast):
         explanation_required=False,
     )
     services.record_publish(record=record, actor=cast.users["xihu_supervisor"])
-    services.end_due_publicity(today=cast.today)  # twelve months after the determination: already over
+    end_due_publicity(today=cast.today)  # twelve months after the determination: already over
 
 
 def _repaired(record, cast):

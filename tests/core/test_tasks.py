@@ -42,7 +42,7 @@ def test_a_year_with_some_days_but_not_marked_complete_is_still_warned_about(adm
     # A local holiday alone is not the State Council notice: next year's deadlines stay provisional.
     calendar_days_import(days=parse_calendar_days("2027-06-01,休,地方假日"), source="市政府通知", actor=None)
     assert warn_missing_holiday_calendar("2026-11-02") == 1
-    assert "mark the year complete" in Notification.objects.get(recipient=administrator).body
+    assert "并将该年度标记为完整" in Notification.objects.get(recipient=administrator).body  # zh-hans, as sent
 
 
 def test_recompute_runs_every_registered_recomputer(monkeypatch):

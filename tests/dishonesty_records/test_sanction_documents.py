@@ -11,6 +11,7 @@ from django.urls import reverse
 from core.ledger import canonical_json, verify_ledger
 from core.models import LedgerEntry, PublicationVersion
 from core.publishing import publishable
+from core.sweeps import end_due_publicity
 from dishonesty_records import services
 from dishonesty_records.choices import SanctionKind
 from dishonesty_records.models import DishonestyRecord, Sanction
@@ -168,7 +169,7 @@ def test_a_record_past_its_publicity_keeps_the_sanctions_it_left_with(world, peo
     barred = bar_from_honours(record, people)
     before = documents(record)
     ended = DishonestyRecord.objects.get(pk=record.pk).publicity_ends_on + datetime.timedelta(days=1)
-    assert services.end_due_publicity(today=ended) == 1
+    assert end_due_publicity(today=ended) == 1
     services.sanction_lift(sanction=barred, reason="公示期满，解除评优限制", actor=people["supervisor"])
     criticise(record, people)  # imposed after the record left public view: never shown with it
     assert documents(record) == before

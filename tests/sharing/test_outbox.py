@@ -158,12 +158,11 @@ def test_throttling_honours_retry_after_and_does_not_count_as_a_failure(departme
 def test_a_hung_connection_times_out_and_is_retried(department, national, settings):
     record = make_penalty(department)
     # One attempt only in this drain: the retry is not due before the budget is spent.
-    # One drain thread: a second one may take the entry over once its short lease runs out under load,
-    # which is right for a dead worker but makes this test count two attempts.
-    settings.SHARING = {**settings.SHARING, "READ_TIMEOUT_SECONDS": 0.5, "BACKOFF_BASE_SECONDS": 60, "CONCURRENCY": 1}
+    settings.SHARING = {**settings.SHARING, "READ_TIMEOUT_SECONDS": 0.5}
     impatient = NationalPlatform()
     faults(settings, HANG_RATE=1.0, HANG_SECONDS=2.0)
-    services.push_pending(budget_seconds=3, platform=impatient)
+    # One batch, one attempt: a drain would retry after the full-jitter back-off, which may be ~0 s.
+    services.push_batch(platform=impatient)
     entry = OutboxEntry.objects.get(record_id=record.pk)
     assert entry.status == OutboxStatus.PENDING
     assert entry.tries.get().outcome == AttemptOutcome.TIMEOUT
@@ -181,11 +180,10 @@ def test_a_hung_connection_times_out_and_is_retried(department, national, settin
 
 def test_a_lost_answer_is_sent_again_and_applied_once(department, national, settings):
     records = [make_penalty(department) for _ in range(4)]
-    # One attempt in the first drain: with the fixture's 0.05 s back-off, a fast machine would spend all
-    # of MAX_ATTEMPTS inside the budget and dead-letter what is only waiting for its answer.
-    settings.SHARING = {**settings.SHARING, "BACKOFF_BASE_SECONDS": 60, "BACKOFF_CAP_SECONDS": 60}
     faults(settings, ERROR_AFTER_APPLY_RATE=1.0)
-    services.push_pending(budget_seconds=10, platform=national)
+    # One batch, one attempt: a drain with the fixture's 0.05 s back-off could spend all of MAX_ATTEMPTS
+    # inside its budget and dead-letter what is only waiting for its answer.
+    services.push_batch(platform=national)
     assert _accepted_upstream().count() == 4  # applied, but we never heard so
     assert set(OutboxEntry.objects.values_list("status", flat=True)) == {OutboxStatus.PENDING}
     faults(settings, ERROR_AFTER_APPLY_RATE=0.0)

@@ -64,7 +64,8 @@ MIN_REASON_LENGTH = 4
 def require_reason(reason: str, *, message: str, field: str = "reason", errors: dict | None = None) -> str:
     """A withdrawal, correction, ruling or decision states why: at least four characters, or a field
     error. With `errors`, the message is added there (for a form that reports every field at once)."""
-    reason = (reason or "").strip()
+    # Anything but text (a list or a number from a JSON body) says nothing: the same field error.
+    reason = reason.strip() if isinstance(reason, str) else ""
     if len(reason) < MIN_REASON_LENGTH:
         if errors is None:
             raise ValidationError({field: [message]})

@@ -6,6 +6,7 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.inputs import body_text
 from core.api.scope import with_own_organization
 from core.choices import Action
 from organizations.models import Organization
@@ -108,7 +109,7 @@ class DisclosureViewSet(
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         record = services.disclosure_withdraw(
-            record=self.get_object(), reason=request.data.get("reason", ""), actor=request.user
+            record=self.get_object(), reason=body_text(request, "reason"), actor=request.user
         )
         return Response(self.get_serializer(record).data)
 
@@ -123,7 +124,7 @@ class DisclosureViewSet(
         corrected = services.disclosure_correct(
             record=record,
             data=dict(serializer.validated_data),
-            reason=request.data.get("reason", ""),
+            reason=body_text(request, "reason"),
             actor=request.user,
         )
         return Response(self.get_serializer(corrected).data, status=status.HTTP_200_OK)

@@ -52,7 +52,8 @@ from django.db import connection, connections, transaction  # noqa: E402
 from django.utils import translation  # noqa: E402
 
 from core.ledger.chain import current_head, document_hash, fast_entry_hash, national_commitment  # noqa: E402
-from core.ledger.verify import PROBLEMS, RecordLoader  # noqa: E402
+from core.ledger.findings import PROBLEMS  # noqa: E402
+from core.ledger.verify import RecordLoader  # noqa: E402
 from core.models import LEDGER_GENESIS_HASH, LedgerEntry  # noqa: E402
 from core.publication import PublicationStatus  # noqa: E402
 from core.publishing import publishables  # noqa: E402

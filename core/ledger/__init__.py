@@ -15,7 +15,8 @@ from .chain import (
     ledger_append,
     utc_timestamp,
 )
-from .verify import PROBLEMS, LedgerReport, Mismatch, verify_ledger
+from .findings import PROBLEMS, LedgerReport, Mismatch
+from .verify import verify_ledger
 
 __all__ = [
     "PROBLEMS",

@@ -19,7 +19,8 @@ from core import registry
 from core.models import LEDGER_GENESIS_HASH, LedgerEntry
 
 from .chain import canonical_json, document_hash, entry_body, entry_hash, utc_timestamp
-from .verify import PROBLEMS, compare_record
+from .findings import PROBLEMS
+from .verify import compare_record
 
 MAX_ENTRIES_SHOWN = 500
 

@@ -2,11 +2,9 @@
 (with the apps' hooks), and the claim-mark-group-notify shape of the "tell someone once" sweeps."""
 
 import datetime
-import threading
 import time
 
 import pytest
-from django.db import connection
 from django.utils import timezone, translation
 
 from core import sweeps
@@ -19,6 +17,7 @@ from dishonesty_records import services as dishonesty
 from dishonesty_records.choices import RepairStatus
 from dishonesty_records.models import DishonestyRecord
 from organizations.choices import Role
+from tests.concurrency import run_at_once
 from tests.conftest import uses_postgresql
 from tests.disclosures.factories import make_penalty
 from tests.dishonesty_records.factories import evidence, make_record, make_repairable, people_for
@@ -156,24 +155,7 @@ def test_two_overdue_sweeps_at_once_claim_and_notify_each_item_once(world, monke
             batch_size=2,
         )
 
-    start = threading.Barrier(2)
-    results, failures = [], []
-
-    def run():
-        try:
-            start.wait()
-            results.append(sweep())
-        except Exception as error:  # pragma: no cover - reported below
-            failures.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not failures, failures
+    results = run_at_once(sweep)
     assert sum(results) == 12
     assert sorted(claimed) == sorted(d.pk for d in drafts)  # each draft claimed by exactly one sweep
     assert sorted(sent) == sorted(f"item-{d.pk}" for d in drafts)  # and told exactly once

@@ -1,12 +1,10 @@
 """The beat's sweeps: each acts once per thing, says so once, and two at once do no harm (SKIP LOCKED)."""
 
 import datetime
-import threading
 import time
 
 import pytest
 from django.core import mail
-from django.db import connection
 
 from core import sweeps as core_sweeps
 from core.models import AuditEvent, LedgerEntry, Notification
@@ -17,6 +15,7 @@ from dishonesty_records import services
 from dishonesty_records.choices import ObligationKind, RectificationState
 from dishonesty_records.models import DishonestyRecord, Obligation
 from sharing.models import OutboxEntry
+from tests.concurrency import run_at_once
 from tests.permissions import OWN_ORG, SUPERVISOR
 
 from ..conftest import uses_postgresql
@@ -183,28 +182,6 @@ def test_publicity_ends_after_its_last_day_without_a_ledger_entry_and_once(world
 # --- two beats at once --------------------------------------------------------------------------------
 
 
-def _run_at_once(target, count=2):
-    start = threading.Barrier(count)
-    results, failures = [], []
-
-    def run():
-        try:
-            start.wait()
-            results.append(target())
-        except Exception as error:  # pragma: no cover - reported below
-            failures.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not failures, failures
-    return results
-
-
 @pytest.mark.skipif(not uses_postgresql(), reason="row locks (SKIP LOCKED) need PostgreSQL; CI runs it")
 @pytest.mark.django_db(transaction=True)
 def test_two_escalation_sweeps_at_once_escalate_each_obligation_once(world, people, clock, monkeypatch):
@@ -217,7 +194,7 @@ def test_two_escalation_sweeps_at_once_escalate_each_obligation_once(world, peop
 
     monkeypatch.setattr(core_sweeps, "notify", slow_notify)
     clock.set(D(2026, 7, 15))  # both obligations of every record are late
-    results = _run_at_once(lambda: services.escalate_overdue_obligations(batch_size=3))
+    results = run_at_once(lambda: services.escalate_overdue_obligations(batch_size=3))
     assert sum(results) == 16
     assert AuditEvent.objects.filter(action="obligation.overdue").count() == 16
     per_obligation = len(subject_side(world, people) | supervisors(world, people))
@@ -240,7 +217,7 @@ def test_two_publicity_sweeps_at_once_end_each_record_once(world, people, clock,
 
     monkeypatch.setattr(core_sweeps, "apply_transition", slow_apply)
     clock.set(PUBLICITY_ENDS + datetime.timedelta(days=1))
-    results = _run_at_once(lambda: end_due_publicity(batch_size=3))
+    results = run_at_once(lambda: end_due_publicity(batch_size=3))
     assert sum(results) == 8
     for record in records:
         assert [v.action for v in publishing.history(record)] == ["publish", "end_publicity"]

@@ -1,11 +1,10 @@
 """The outbox and the pusher, against the real stand-in over HTTP."""
 
 import datetime
-import threading
 import time
 
 import pytest
-from django.db import connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from core.models import Notification
@@ -19,6 +18,7 @@ from sharing import services
 from sharing.choices import AttemptOutcome, OutboxStatus
 from sharing.client import NationalPlatform
 from sharing.models import DeliveryAttempt, OutboxEntry
+from tests.concurrency import run_at_once
 from tests.conftest import uses_postgresql
 from tests.disclosures.factories import clerk_and_reviewer, make_penalty
 from tests.factories import make_organization, user_with_role
@@ -226,22 +226,7 @@ def test_two_pushers_at_once_never_send_the_same_entry_twice(department, nationa
     settings.SHARING = {**settings.SHARING, "BATCH_SIZE": 5}
     faults(settings, LATENCY_MS=100)
     published = [str(make_penalty(department).pk) for _ in range(30)]
-    failures = []
-
-    def drain():
-        try:
-            services.push_pending(budget_seconds=30, platform=national)
-        except Exception as error:  # pragma: no cover - reported below
-            failures.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=drain) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not failures
+    run_at_once(lambda: services.push_pending(budget_seconds=30, platform=national))
     assert set(OutboxEntry.objects.values_list("status", flat=True)) == {OutboxStatus.DELIVERED}
     assert DeliveryAttempt.objects.count() == 30  # each entry tried exactly once
     assert ReceivedRecord.objects.filter(record_id__in=published).count() == 30  # and received exactly once

@@ -3,11 +3,9 @@ real HTTP): a newer entry supersedes an older one that was not delivered yet, a 
 entry back while an older one is in the air, and a stale_version answer is final."""
 
 import datetime
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connections
 from django.utils import timezone
 
 from core.models import Notification
@@ -18,6 +16,7 @@ from organizations.models import Organization
 from sharing import services
 from sharing.choices import AttemptOutcome, OutboxStatus
 from sharing.models import OutboxEntry
+from tests.concurrency import run_at_once
 from tests.conftest import uses_postgresql
 from tests.disclosures.factories import clerk_and_reviewer, make_penalty
 from tests.factories import make_organization, user_with_role
@@ -171,24 +170,7 @@ def test_two_pushers_at_once_never_deliver_a_version_after_a_newer_one(departmen
     OutboxEntry.objects.filter(status=OutboxStatus.IN_FLIGHT).update(
         lease_expires_at=timezone.now() - datetime.timedelta(seconds=1)
     )
-    start, failures = threading.Barrier(2), []
-
-    def drain():
-        try:
-            start.wait()
-            services.push_pending(budget_seconds=30, platform=national, concurrency=1)
-        except Exception as error:  # pragma: no cover - reported below
-            failures.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=drain) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert not failures
+    run_at_once(lambda: services.push_pending(budget_seconds=30, platform=national, concurrency=1))
     for record in records:
         assert _received(record) == [(2, "correct", True)], record.pk
         assert _statuses(record) == [(1, "publish", OutboxStatus.SUPERSEDED), (2, "correct", OutboxStatus.DELIVERED)]

@@ -89,5 +89,5 @@ class LedgerHeadAdmin(ReadOnlyAdmin):
 
 @admin.register(LedgerCheck)
 class LedgerCheckAdmin(ReadOnlyAdmin):
-    list_display = ["finished_at", "ok", "head_seq", "entries_checked", "records_checked", "mismatch_count"]
+    list_display = ["finished_at", "ok", "head_seq", "entries_checked", "records_checked", "mismatch_count", "workers"]
     list_filter = ["ok"]

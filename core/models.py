@@ -331,6 +331,7 @@ class LedgerCheck(models.Model):
     records_checked = models.BigIntegerField(_("records checked"))
     mismatch_count = models.BigIntegerField(_("mismatches"))
     mismatches = models.JSONField(_("first mismatches"), default=list, blank=True)
+    workers = models.PositiveSmallIntegerField(_("processes"), default=1)
 
     class Meta:
         verbose_name = _("ledger check")

@@ -77,6 +77,7 @@ def verify_ledger() -> dict:
     from .models import LedgerCheck
     from .services import notify
 
+    # The operators' parallel check (one process per core on one snapshot), from inside the worker.
     report = ledger.verify_ledger(max_report=LEDGER_CHECK_MAX_REPORT)
     check = LedgerCheck.objects.create(
         started_at=report.started_at,
@@ -88,10 +89,12 @@ def verify_ledger() -> dict:
         records_checked=report.records_checked,
         mismatch_count=report.mismatch_count,
         mismatches=[mismatch.as_dict() for mismatch in report.mismatches],
+        workers=report.workers,
     )
     logger.info(
-        "ledger verified in %.1f s: %s entries, %s records, %s mismatches",
+        "ledger verified in %.1f s by %s process(es): %s entries, %s records, %s mismatches",
         report.seconds,
+        report.workers,
         report.entries_checked,
         report.records_checked,
         report.mismatch_count,

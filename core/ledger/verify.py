@@ -113,7 +113,6 @@ def _can_fork(using: str) -> bool:
         connection.vendor == "postgresql"
         and not connection.in_atomic_block  # a caller's transaction cannot be shared with other processes
         and "fork" in multiprocessing.get_all_start_methods()
-        and not multiprocessing.current_process().daemon  # daemonic processes may not have children
         and threading.active_count() == 1  # forking a threaded process can copy a lock some thread held
     )
 
@@ -191,7 +190,7 @@ def _verify_in_parallel(report: LedgerReport, settings: Settings, workers: int, 
         connections.close_all()  # forked children must not share our sockets; they open their own
         report.workers = workers
         context = multiprocessing.get_context("fork")
-        with context.Pool(workers, initializer=_start_worker, initargs=(settings, snapshot_id)) as pool:
+        with _children_allowed(), context.Pool(workers, initializer=_start_worker, initargs=(settings, snapshot_id)) as pool:
             for unit, findings in zip(units, pool.imap(_run_in_worker, units), strict=True):
                 report.merge(findings)
                 if progress:
@@ -202,6 +201,24 @@ def _verify_in_parallel(report: LedgerReport, settings: Settings, workers: int, 
             _check_beyond_head(report, settings.using)
     finally:
         holder.close()
+
+
+@contextlib.contextmanager
+def _children_allowed() -> Iterator[None]:
+    """Let a daemonic process (a Celery prefork child: the nightly check) start the pool's workers.
+
+    multiprocessing refuses children to a daemonic process so that none is left behind when it is
+    killed. The pool's workers do not outlive it: they are joined before the check returns, they exit
+    when the pool's pipe to them closes (the parent gone), and the pool's own exit terminates them on
+    any error — so the rule's reason does not hold here, and the flag is set back afterwards.
+    """
+    process = multiprocessing.current_process()
+    daemonic = process._config.get("daemon", False)
+    process._config["daemon"] = False
+    try:
+        yield
+    finally:
+        process._config["daemon"] = daemonic
 
 
 def _plan(using: str, head_seq: int, head_hash: str, workers: int) -> list[Unit]:

@@ -190,7 +190,10 @@ def _verify_in_parallel(report: LedgerReport, settings: Settings, workers: int, 
         connections.close_all()  # forked children must not share our sockets; they open their own
         report.workers = workers
         context = multiprocessing.get_context("fork")
-        with _children_allowed(), context.Pool(workers, initializer=_start_worker, initargs=(settings, snapshot_id)) as pool:
+        with (
+            _children_allowed(),
+            context.Pool(workers, initializer=_start_worker, initargs=(settings, snapshot_id)) as pool,
+        ):
             for unit, findings in zip(units, pool.imap(_run_in_worker, units), strict=True):
                 report.merge(findings)
                 if progress:

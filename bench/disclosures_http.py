@@ -280,10 +280,12 @@ def percentile(values: list[float], p: float) -> float:
 # --- gunicorn --------------------------------------------------------------------------------------
 
 
-def start_gunicorn(port: int, workers: int, database_url: str, redis_url: str) -> subprocess.Popen:
+def start_gunicorn(
+    port: int, workers: int, database_url: str, redis_url: str, settings: str = "hangzhou_integrity.settings.production"
+) -> subprocess.Popen:
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "hangzhou_integrity.settings.production",
+        "DJANGO_SETTINGS_MODULE": settings,
         "SECRET_KEY": "bench",
         "LEDGER_COMMITMENT_KEY": "bench-ledger-commitment-key-not-a-secret",
         "SECURE_SSL_REDIRECT": "false",

@@ -21,7 +21,7 @@ class KeysetPage:
 
 
 def keyset_page(queryset: QuerySet, request, *, key: str = "id", size: int = 25) -> KeysetPage:
-    """Newest first by `key` (a unique, indexed, integer column)."""
+    """Newest first by `key` (a unique, indexed, integer column); model instances or `values()` rows."""
     raw_after = request.GET.get("after", "")
     after = int(raw_after) if raw_after.isdigit() else None
     if after is not None:
@@ -31,6 +31,6 @@ def keyset_page(queryset: QuerySet, request, *, key: str = "id", size: int = 25)
     rows = rows[:size]
     return KeysetPage(
         items=rows,
-        next_after=str(getattr(rows[-1], key)) if has_more and rows else None,
+        next_after=str(rows[-1][key] if isinstance(rows[-1], dict) else getattr(rows[-1], key)) if has_more else None,
         is_first=after is None,
     )

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import datetime
 import decimal
+from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape  # Django's escape() without its lazy-text check: same output, a third of the cost
 
 from django import forms
 from django.forms.utils import flatatt
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.choices import BaseChoiceIterator
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,10 +32,10 @@ from core.pagination import KeysetPage, keyset_page
 from core.publication import published_on_time
 from core.publishing import history as publication_history
 from organizations.choices import OrganizationKind
-from organizations.models import Organization
+from organizations.selectors import active_tree
 
 from .. import national, selectors, services
-from ..choices import PenaltyKind
+from ..choices import LicenseCategory, PenaltyKind
 from ..feeds import NewPublicationsFeed
 from ..models import LONG_TERM, Disclosure, LicenseDisclosure, PenaltyDisclosure
 
@@ -44,21 +48,18 @@ DETAIL_URL_NAMES = {"penalty": "disclosures:public_penalty_detail", "license": "
 # need a scan of the disclosures on every request.
 AUTHORITY_KINDS = (OrganizationKind.GOVERNMENT, OrganizationKind.DEPARTMENT, OrganizationKind.DEVELOPMENT_ZONE)
 # What a list row shows; everything else (facts, legal basis…) stays in the database.
-_ROW_FIELDS = (
+_ROW_COLUMNS = (
     "id",
     "subject_name",
     "decision_number",
     "decided_on",
     "published_at",
     "publish_deadline",
-    "corrected_at",
     "version",
-    "authority",
     "authority_name",
     "authority__name",
-    "authority__short_name",
 )
-ROW_FIELDS = {"penalty": (*_ROW_FIELDS, "penalty_kinds"), "license": (*_ROW_FIELDS, "license_category")}
+ROW_COLUMNS = {"penalty": (*_ROW_COLUMNS, "penalty_kinds"), "license": (*_ROW_COLUMNS, "license_category")}
 MASKED_ATTRIBUTES = frozenset({"subject_id_number", "legal_representative_id_number"})
 
 
@@ -67,7 +68,8 @@ def public_records(kind: str):
 
 
 def list_rows(kind: str):
-    return public_records(kind).only(*ROW_FIELDS[kind])
+    """The list's columns as plain rows: no model instances on the busiest pages."""
+    return public_records(kind).values(*ROW_COLUMNS[kind])
 
 
 def penalty_kind_labels(kinds) -> list[str]:
@@ -75,15 +77,50 @@ def penalty_kind_labels(kinds) -> list[str]:
     return [str(labels.get(kind, kind)) for kind in kinds or ()]
 
 
-def with_kind_labels(kind: str, records) -> list:
-    """Rows carry `kind_labels`: the penalty kinds, or the licence category, as readable labels."""
-    records = list(records)
-    for record in records:
-        if kind == "penalty":
-            record.kind_labels = penalty_kind_labels(record.penalty_kinds)
-        else:
-            record.kind_labels = [record.get_license_category_display()]
-    return records
+def _kind_labels(kind: str) -> Callable[[dict], list[str]]:
+    if kind == "penalty":
+        labels = {value: str(label) for value, label in PenaltyKind.choices}
+        return lambda row: [labels.get(value, value) for value in row["penalty_kinds"] or ()]
+    labels = {value: str(label) for value, label in LicenseCategory.choices}
+    return lambda row: [labels.get(row["license_category"], row["license_category"])]
+
+
+def table_body(kind: str, rows: list[dict], *, empty_message: str) -> SafeString:
+    """The rows of a public list, written here rather than by a template.
+
+    A template spends ≈ 0.25 ms a row on this table (a URL tag, two date filters, a loop of badges,
+    lookups through the context): with 25 rows that is more than everything else the page does, the
+    query included. Every value is escaped; the markup is the table's own (see _table.html).
+    """
+    if not rows:
+        return format_html('<tr><td colspan="7" class="text-muted">{}</td></tr>', empty_message)
+    placeholder = 9_876_543_210  # one reversal per page: a detail URL is any other with the id swapped
+    detail_url = reverse(DETAIL_URL_NAMES[kind], args=[placeholder]).replace(str(placeholder), "{}")
+    labels_of = _kind_labels(kind)
+    corrected = format_html(' <span class="badge text-bg-info">{}</span>', _("Corrected"))
+    on_time = {
+        True: format_html('<span class="badge text-bg-success">{}</span>', _("On time")),
+        False: format_html('<span class="badge text-bg-warning">{}</span>', _("Late")),
+        None: "",
+    }
+    zone = timezone.get_current_timezone()
+    cells = []
+    for row in rows:
+        published_at = row["published_at"]
+        badges = "".join(
+            f'<span class="badge text-bg-light border">{escape(label)}</span> ' for label in labels_of(row)
+        )
+        cells.append(
+            f'<tr><td><a href="{detail_url.format(row["id"])}">{escape(row["subject_name"])}</a>'
+            f"{corrected if row['version'] > 1 else ''}</td>"
+            f'<td class="small">{escape(row["decision_number"])}</td>'
+            f"<td>{badges}</td>"
+            f'<td class="small">{escape(Disclosure.display_name(row["authority_name"], row["authority__name"]))}</td>'
+            f'<td class="text-nowrap">{row["decided_on"].isoformat() if row["decided_on"] else ""}</td>'
+            f'<td class="text-nowrap">{published_at.astimezone(zone).date().isoformat() if published_at else ""}</td>'
+            f"<td>{on_time[published_on_time(published_at, row['publish_deadline'])]}</td></tr>"
+        )
+    return mark_safe("\n".join(cells))  # noqa: S308 - every value above is escaped
 
 
 def column_labels(kind: str) -> dict[str, str]:
@@ -101,13 +138,7 @@ def column_labels(kind: str) -> dict[str, str]:
 
 def authority_choices() -> list[tuple[int, str]]:
     """Active governments, departments and development zones, in tree order, indented by depth."""
-    rows = (
-        Organization.objects.public()
-        .filter(kind__in=AUTHORITY_KINDS)
-        .order_by("path")
-        .values_list("id", "name", "depth")
-    )
-    return [(pk, "\u3000" * (depth - 1) + name) for pk, name, depth in rows]
+    return [(pk, "\u3000" * (depth - 1) + name) for pk, name, depth in active_tree(AUTHORITY_KINDS)]
 
 
 class FastSelect(forms.Select):
@@ -116,14 +147,30 @@ class FastSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((key, " selected" if str(key) in selected else "", label) for key, label in self.choices),
+        options = "".join(
+            f'<option value="{escape(str(key))}"{" selected" if str(key) in selected else ""}>{escape(str(label))}</option>'
+            for key, label in self.choices
         )
         return format_html(
-            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            mark_safe(options),  # noqa: S308
         )
+
+
+class ReadyChoices(BaseChoiceIterator):
+    """Choices already in Django's normal form ((value, label) pairs): Django re-normalises a plain list
+    each time a form is made, item by item — hundreds of authorities on every list request."""
+
+    def __init__(self, pairs: list[tuple]):
+        self.pairs = pairs
+
+    def __iter__(self):
+        return iter(self.pairs)
+
+    def __len__(self):
+        return len(self.pairs)
 
 
 class DisclosureFilterForm(forms.Form):
@@ -160,7 +207,7 @@ class DisclosureFilterForm(forms.Form):
     def __init__(self, data, *, kind: str, authorities: list[tuple[int, str]]):
         super().__init__(data)
         self.fields["authority"].label = capfirst(MODELS[kind]._meta.get_field("authority").verbose_name)
-        self.fields["authority"].choices = [("", _("All authorities")), *authorities]
+        self.fields["authority"].choices = ReadyChoices([("", _("All authorities")), *authorities])
         if kind == "penalty":
             self.fields["penalty_kind"].choices = [("", _("All penalty kinds")), *PenaltyKind.choices]
         else:
@@ -221,16 +268,23 @@ def _disclosure_list(request, kind: str):
     if form.is_valid():
         queryset = selectors.filter_disclosures(list_rows(kind), model=MODELS[kind], **form.cleaned_data)
         page = keyset_page(queryset, request, key="id", size=PAGE_SIZE)
-        page.items = with_kind_labels(kind, page.items)
     else:
         page = KeysetPage(items=[], next_after=None, is_first=True)
+    searching = form.is_valid() and any(form.cleaned_data.values())
     context = {
         "kind": kind,
         "model_meta": MODELS[kind]._meta,
         "form": form,
         "page": page,
         "labels": column_labels(kind),
-        "searching": form.is_valid() and any(form.cleaned_data.values()),
+        "searching": searching,
+        "table_body": table_body(
+            kind,
+            page.items,
+            empty_message=_("No published decisions match these filters.")
+            if searching
+            else _("Nothing published yet."),
+        ),
     }
     return render(request, "disclosures/public/list.html", context)
 

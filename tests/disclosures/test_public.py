@@ -56,7 +56,7 @@ def parse_feed(content: bytes) -> ET.Element:
 
 
 def listed_ids(response) -> list[int]:
-    return [record.pk for record in response.context["page"].items]
+    return [row["id"] for row in response.context["page"].items]
 
 
 @pytest.fixture
@@ -218,6 +218,36 @@ def test_the_authority_filter_offers_governments_and_departments(client, world):
     form = client.get(PENALTIES).context["form"]
     offered = {pk for pk, _label in form.fields["authority"].choices if pk}
     assert {world.city.pk, world.district.pk, world.department.pk, world.other_department.pk} <= offered
+
+
+def test_a_new_or_renamed_authority_is_offered_at_once_though_the_list_is_cached(client, world):
+    from organizations import services as organization_services
+    from organizations.choices import OrganizationKind, OrganizationLevel
+
+    def offered():
+        return dict(client.get(PENALTIES).context["form"].fields["authority"].choices)
+
+    assert world.department.pk in offered()  # the tree is now cached
+    new = organization_services.organization_create(
+        parent=world.city,
+        actor=None,
+        name="杭州市新设局",
+        short_name="新设局",
+        kind=OrganizationKind.DEPARTMENT,
+        level=OrganizationLevel.CITY,
+    )
+    organization_services.organization_update(organization=world.department, actor=None, name="杭州市改名局")
+    choices = offered()
+    assert choices[new.pk].strip("\u3000") == "杭州市新设局"
+    assert choices[world.department.pk].strip("\u3000") == "杭州市改名局"
+    organization_services.organization_update(organization=new, actor=None, is_active=False)
+    assert new.pk not in offered()
+
+
+def test_names_in_the_list_are_escaped(client, world):
+    make_penalty(world.department, subject_name="<script>alert(1)</script>有限公司")
+    html = client.get(PENALTIES).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;有限公司" in html and "<script>alert" not in html
 
 
 @pytest.mark.parametrize(
@@ -404,10 +434,10 @@ def test_on_time_badges_in_the_list(client, world):
     on_time = make_penalty(world.department, decided_on=timezone.localdate() - datetime.timedelta(days=1))
     late = make_penalty(world.department, decided_on=D(2026, 9, 30))
     response = client.get(PENALTIES, {"language": "en"})
-    rows = {record.pk: record for record in response.context["page"].items}
-    assert rows[on_time.pk].on_time is True and rows[late.pk].on_time is False
     html = response.content.decode()
-    assert "On time" in html and "Late" in html
+    rows = {int(pk): row for pk, row in re.findall(r'<tr><td><a href="/disclosures/penalties/(\d+)/">(.*?)</tr>', html)}
+    assert '<span class="badge text-bg-success">On time</span>' in rows[on_time.pk]
+    assert '<span class="badge text-bg-warning">Late</span>' in rows[late.pk]
 
 
 # --- feed -------------------------------------------------------------------------------------------------

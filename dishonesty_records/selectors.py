@@ -45,25 +45,38 @@ def _subject_filter(*, organization=None, civil_servant=None) -> Q:
 
 
 def honours_eligibility(
-    *, organization=None, civil_servant=None, today: datetime.date | None = None, public: bool = False
+    *,
+    organization=None,
+    civil_servant=None,
+    today: datetime.date | None = None,
+    public: bool = False,
+    sanctions_in_force: list | None = None,
 ) -> Eligibility:
     """May this body (or person) receive honours and awards today? Computed, never typed in: barred while a
     取消评优评先资格 sanction is in force, or while an explanation or rectification it owes is overdue.
 
-    `public=True` reasons only from records on public view, so a public page reveals nothing unpublished."""
+    `public=True` reasons only from records on public view, so a public page reveals nothing unpublished.
+    `sanctions_in_force`: every sanction in force on `today` of the subject's confirmed, not withdrawn
+    records (with their records), when the caller has read them all already (a credit check's summary):
+    the bars are picked from those instead of being read again."""
     today = today or timezone.localdate()
     subject = _subject_filter(organization=organization, civil_servant=civil_servant)
     if public:
         subject &= Q(record__in=DishonestyRecord.objects.public())
     reasons = []
-    sanctions = (
-        Sanction.objects.in_force(today)
-        .filter(subject, kind=SanctionKind.HONOURS_INELIGIBILITY, record__stage=Stage.CONFIRMED)
-        .exclude(record__status=PublicationStatus.WITHDRAWN)
-        .select_related("record")
-        .order_by("end_on", "id")[: REASONS_CAP + 1]
-    )
-    sanctions = list(sanctions)
+    if sanctions_in_force is not None and not public:
+        sanctions = sorted(
+            (s for s in sanctions_in_force if s.kind == SanctionKind.HONOURS_INELIGIBILITY),
+            key=lambda sanction: (sanction.end_on is None, sanction.end_on, sanction.id),
+        )[: REASONS_CAP + 1]
+    else:
+        sanctions = list(
+            Sanction.objects.in_force(today)
+            .filter(subject, kind=SanctionKind.HONOURS_INELIGIBILITY, record__stage=Stage.CONFIRMED)
+            .exclude(record__status=PublicationStatus.WITHDRAWN)
+            .select_related("record")
+            .order_by("end_on", "id")[: REASONS_CAP + 1]
+        )
     more = len(sanctions) > REASONS_CAP
     for sanction in sanctions[:REASONS_CAP]:
         reasons.append(
@@ -107,6 +120,7 @@ class IntegritySummary:
     organization: object
     open_records: list
     active_sanctions: list
+    all_sanctions_listed: bool
     category_counts: dict[str, int]
     today: datetime.date
     public: bool
@@ -144,10 +158,12 @@ def integrity_summary(organization, *, today: datetime.date | None = None, publi
         if public
         else records.standing().values_list("category").annotate(n=Count("id")).order_by()
     )
+    active_sanctions = list(sanctions.select_related("record", "authority").order_by("-id")[: SUMMARY_LIST_CAP + 1])
     return IntegritySummary(
         organization=organization,
         open_records=open_records,
-        active_sanctions=list(sanctions.select_related("record", "authority").order_by("-id")[:SUMMARY_LIST_CAP]),
+        active_sanctions=active_sanctions[:SUMMARY_LIST_CAP],
+        all_sanctions_listed=len(active_sanctions) <= SUMMARY_LIST_CAP,
         category_counts=counts,
         today=today,
         public=public,

@@ -832,6 +832,27 @@ def test_integrity_eligibility_follows_the_sanctions_end_date(api_client, world)
     assert api_client.get(integrity_url(world.department), {"on": "soon"}).status_code == 400
 
 
+def test_an_in_scope_credit_check_reads_the_sanctions_in_force_once(api_client, world, django_assert_num_queries):
+    record = record_in(world, until="published")
+    settle_obligations(world, record)
+    until = today() + datetime.timedelta(days=90)
+    services.sanction_impose(
+        record=record,
+        kind=SanctionKind.HONOURS_INELIGIBILITY,
+        reason="拒不履行判决",
+        end_on=until,
+        actor=supervisor(world),
+    )
+    api_client.credentials(HTTP_AUTHORIZATION=token_for(world.department, "read"))
+    api_client.get(integrity_url(world.department))  # the token's first use is recorded; count the next
+    # token and client (one query); the body; the caller's roles; records; counts; sanctions (once); overdue obligations
+    with django_assert_num_queries(6):
+        body = api_client.get(integrity_url(world.department), {"language": "en"}).json()
+    assert body["records_shown"] == "all" and body["honours_eligibility"]["eligible"] is False
+    (reason,) = body["honours_eligibility"]["reasons"]
+    assert (reason["record_id"], reason["until"]) == (record.pk, until.isoformat())
+
+
 def test_integrity_reports_an_overdue_rectification(api_client, world):
     record = record_in(world, until="confirmed")  # not published: only callers within reach see the record
     rectification = record.obligations.get(kind="rectification")

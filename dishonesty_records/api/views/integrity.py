@@ -163,7 +163,12 @@ class OrganizationIntegrityView(APIView):
         summary = selectors.integrity_summary(organization, today=today, public=public)
         # A credit check answers from every record still counting, published or not; a caller outside the
         # body's reach learns that a bar or an overdue obligation exists, not the unpublished record behind it.
-        eligibility = selectors.honours_eligibility(organization=organization, today=today)
+        eligibility = selectors.honours_eligibility(
+            organization=organization,
+            today=today,
+            # Within reach the summary holds every sanction in force (when it lists them all): no second read.
+            sanctions_in_force=summary.active_sanctions if not public and summary.all_sanctions_listed else None,
+        )
         shown = {record.pk for record in summary.open_records}
         if public:
             named = {reason.record_id for reason in eligibility.reasons} - shown

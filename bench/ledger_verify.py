@@ -70,6 +70,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=2, help="timed clean runs of the command")
     parser.add_argument("--workers", type=int, default=None, help="passed to verify_ledger (default: one per core)")
     parser.add_argument("--rebuild", action="store_true", help="empty the ledger and build it again")
+    parser.add_argument(
+        "--task", action="store_true", help="also time the nightly task (core.tasks.verify_ledger) in a prefork worker"
+    )
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/11", help="the broker of --task's worker")
     args = parser.parse_args()
 
     name = connection.settings_dict["NAME"]
@@ -90,7 +94,66 @@ def main() -> None:
         seconds, code, output = verify_command(args.workers)
         print(f"run {run}: exit {code} in {seconds:.1f} s wall — {output.strip().splitlines()[-1]}")
 
+    if args.task:
+        nightly_task_in_a_worker(args.redis_url)
     prove_one_byte_edits_are_found(args.workers)
+
+
+def nightly_task_in_a_worker(redis_url: str) -> None:
+    """The nightly check as beat sends it: `celery worker` (prefork, one child) on Redis runs the task;
+    the LedgerCheck row it writes says how long it took and with how many processes."""
+    from core.models import LedgerCheck
+
+    env = {**os.environ, "REDIS_URL": redis_url, "CELERY_BROKER_URL": redis_url}
+    before = LedgerCheck.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    worker = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/celery"),
+            "-A",
+            "hangzhou_integrity",
+            "worker",
+            "--pool",
+            "prefork",
+            "-c",
+            "1",
+            "--loglevel",
+            "WARNING",
+            "-n",
+            "ledger-bench@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        sent = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import django; django.setup(); from core.tasks import verify_ledger; verify_ledger.delay()",
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        assert sent.returncode == 0
+        deadline = time.monotonic() + 30 * 60
+        while time.monotonic() < deadline:
+            check = LedgerCheck.objects.filter(id__gt=before).first()
+            if check is not None:
+                seconds = (check.finished_at - check.started_at).total_seconds()
+                print(
+                    f"nightly task in a prefork worker: {check.entries_checked:,} entries, {check.records_checked:,} "
+                    f"records in {seconds:.1f} s by {check.workers} process(es), ok={check.ok}"
+                )
+                return
+            time.sleep(1)
+        sys.exit("the nightly task wrote no LedgerCheck within 30 minutes")
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
 
 
 # --- building the ledger --------------------------------------------------------------------------

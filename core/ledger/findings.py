@@ -35,6 +35,7 @@ STATUS_AFTER = {
     PublicationAction.REPAIR: frozenset({PublicationStatus.REPAIRED}),
 }
 
+
 @dataclass(frozen=True)
 class Mismatch:
     problem: str  # a key of PROBLEMS

@@ -79,10 +79,15 @@ def penalty_kind_labels(kinds) -> list[str]:
 
 def _kind_labels(kind: str) -> Callable[[dict], list[str]]:
     if kind == "penalty":
-        labels = {value: str(label) for value, label in PenaltyKind.choices}
-        return lambda row: [labels.get(value, value) for value in row["penalty_kinds"] or ()]
+        return lambda row: penalty_kind_labels(row["penalty_kinds"])
     labels = {value: str(label) for value, label in LicenseCategory.choices}
     return lambda row: [labels.get(row["license_category"], row["license_category"])]
+
+
+def detail_url_template(kind: str) -> str:
+    """The public detail URL with "{}" for the id: one reversal per list instead of one per row."""
+    placeholder = 9_876_543_210
+    return reverse(DETAIL_URL_NAMES[kind], args=[placeholder]).replace(str(placeholder), "{}")
 
 
 def table_body(kind: str, rows: list[dict], *, empty_message: str) -> SafeString:
@@ -94,8 +99,7 @@ def table_body(kind: str, rows: list[dict], *, empty_message: str) -> SafeString
     """
     if not rows:
         return format_html('<tr><td colspan="7" class="text-muted">{}</td></tr>', empty_message)
-    placeholder = 9_876_543_210  # one reversal per page: a detail URL is any other with the id swapped
-    detail_url = reverse(DETAIL_URL_NAMES[kind], args=[placeholder]).replace(str(placeholder), "{}")
+    detail_url = detail_url_template(kind)
     labels_of = _kind_labels(kind)
     corrected = format_html(' <span class="badge text-bg-info">{}</span>', _("Corrected"))
     on_time = {
@@ -252,11 +256,9 @@ def newest_rows(kind: str) -> list[dict]:
     times the query."""
     queryset = public_records(kind).values(*_NEWEST_COLUMNS, "publish_deadline")
     rows = selectors.newest_publications(queryset, NEWEST_ON_HOME)
-    # One reversal per list: the detail URL of an id is that of any other id with the id swapped.
-    placeholder = 9_876_543_210
-    detail_url = reverse(DETAIL_URL_NAMES[kind], args=[placeholder])
+    detail_url = detail_url_template(kind)
     for row in rows:
-        row["url"] = detail_url.replace(str(placeholder), str(row["id"]))
+        row["url"] = detail_url.format(row["id"])
         row["authority"] = Disclosure.display_name(row["authority_name"], row["authority__name"])
         row["published_on"] = timezone.localdate(row["published_at"]).isoformat()
         row["on_time"] = published_on_time(row["published_at"], row["publish_deadline"])

@@ -802,10 +802,11 @@ def integrity_url(organization_or_id) -> str:
     return f"/api/v1/organizations/{pk}/integrity/"
 
 
-def test_integrity_eligibility_follows_the_sanctions_end_date(api_client, world):
+def barred_from_honours(world, *, days: int):
+    """A published record whose obligations are settled, barring its body from honours for `days`."""
     record = record_in(world, until="published")
     settle_obligations(world, record)
-    until = today() + datetime.timedelta(days=180)
+    until = today() + datetime.timedelta(days=days)
     services.sanction_impose(
         record=record,
         kind=SanctionKind.HONOURS_INELIGIBILITY,
@@ -813,6 +814,11 @@ def test_integrity_eligibility_follows_the_sanctions_end_date(api_client, world)
         end_on=until,
         actor=supervisor(world),
     )
+    return record, until
+
+
+def test_integrity_eligibility_follows_the_sanctions_end_date(api_client, world):
+    record, until = barred_from_honours(world, days=180)
     # Any client of any organization may check any active body.
     api_client.credentials(HTTP_AUTHORIZATION=token_for(world.other_department, "read"))
     body = api_client.get(integrity_url(world.department), {"on": until.isoformat(), "language": "en"}).json()
@@ -833,16 +839,7 @@ def test_integrity_eligibility_follows_the_sanctions_end_date(api_client, world)
 
 
 def test_an_in_scope_credit_check_reads_the_sanctions_in_force_once(api_client, world, django_assert_num_queries):
-    record = record_in(world, until="published")
-    settle_obligations(world, record)
-    until = today() + datetime.timedelta(days=90)
-    services.sanction_impose(
-        record=record,
-        kind=SanctionKind.HONOURS_INELIGIBILITY,
-        reason="拒不履行判决",
-        end_on=until,
-        actor=supervisor(world),
-    )
+    record, until = barred_from_honours(world, days=90)
     api_client.credentials(HTTP_AUTHORIZATION=token_for(world.department, "read"))
     api_client.get(integrity_url(world.department))  # the token's first use is recorded; count the next
     # token and client (one query); the body; the caller's roles; records; counts; sanctions (once); overdue obligations

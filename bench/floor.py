@@ -81,7 +81,11 @@ def pairs(data: dict) -> list[Pair]:
             API + q(subject_name=data["name4"]),
         ),
         Pair("/disclosures/penalties/ page (first page)", FLOOR, "/disclosures/penalties/"),
-        Pair(f"/disclosures/penalties/ page, name “{data['name2']}”", FLOOR + q(subject_name=data["name2"]), "/disclosures/penalties/" + q(q=data["name2"])),
+        Pair(
+            f"/disclosures/penalties/ page, name “{data['name2']}”",
+            FLOOR + q(subject_name=data["name2"]),
+            "/disclosures/penalties/" + q(q=data["name2"]),
+        ),
         Pair("/disclosures/ overview page", FLOOR, "/disclosures/"),
     ]
 
@@ -149,12 +153,13 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8, help="wrk -c")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--results", type=Path, help="append the run to this Markdown file")
+    parser.add_argument("--only", help="measure only the pairs whose label contains this text")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
 
     data = common.sample(args.database_url)
-    pair_list = pairs(data)
+    pair_list = [pair for pair in pairs(data) if not args.only or args.only in pair.label]
     paths = ["/bench/bare/", *dict.fromkeys(p for pair in pair_list for p in (pair.floor, pair.product))]
     started = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     load_before = os.getloadavg()

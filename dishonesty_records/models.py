@@ -178,7 +178,12 @@ class DishonestyRecord(PublishableRecord, TimeStampedModel):
 
     @property
     def reference(self) -> str:
-        return f"ZWSX-{self.pk:06d}" if self.pk else "ZWSX-new"
+        return self.reference_of(self.pk)
+
+    @staticmethod
+    def reference_of(pk: int | None) -> str:
+        """The reference of the record with this id, without reading the record."""
+        return f"ZWSX-{pk:06d}" if pk else "ZWSX-new"
 
     def audit_scope_path(self) -> str:
         return self.subject_organization.path
@@ -265,7 +270,11 @@ class Obligation(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} · {self.record.reference}"
+        return f"{self.get_kind_display()} · {self.record_reference}"
+
+    @property
+    def record_reference(self) -> str:
+        return DishonestyRecord.reference_of(self.record_id)
 
     def audit_scope_path(self) -> str:
         return self.record.subject_organization.path
@@ -349,7 +358,11 @@ class Sanction(TimeStampedModel):
         indexes = [models.Index(fields=["kind", "status", "end_on"], name="sanction_in_force_idx")]
 
     def __str__(self):
-        return f"{self.get_kind_display()} · {self.record.reference}"
+        return f"{self.get_kind_display()} · {self.record_reference}"
+
+    @property
+    def record_reference(self) -> str:
+        return DishonestyRecord.reference_of(self.record_id)
 
     def audit_scope_path(self) -> str:
         return self.record.subject_organization.path

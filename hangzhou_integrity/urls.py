@@ -16,6 +16,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # First: an API request then matches after one prefix test instead of after every page pattern.
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("", include("portal.urls")),
     path("", include("core.urls")),
     path("", include("organizations.urls")),
@@ -27,7 +29,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
-    path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI sets inline styles; the relaxation is for this page only.
     path(

@@ -842,8 +842,9 @@ def test_an_in_scope_credit_check_reads_the_sanctions_in_force_once(api_client, 
     record, until = barred_from_honours(world, days=90)
     api_client.credentials(HTTP_AUTHORIZATION=token_for(world.department, "read"))
     api_client.get(integrity_url(world.department))  # the token's first use is recorded; count the next
-    # token and client (one query); the body; the caller's roles; records; counts; sanctions (once); overdue obligations
-    with django_assert_num_queries(6):
+    # token and client (one query); the body; the caller's roles; records; the ids of the records that count;
+    # counts; sanctions (once); overdue obligations
+    with django_assert_num_queries(7):
         body = api_client.get(integrity_url(world.department), {"language": "en"}).json()
     assert body["records_shown"] == "all" and body["honours_eligibility"]["eligible"] is False
     (reason,) = body["honours_eligibility"]["reasons"]

@@ -69,7 +69,7 @@ class IntegrityRecordSerializer(serializers.ModelSerializer):
 
 class IntegritySanctionSerializer(serializers.ModelSerializer):
     kind = enum(SanctionKind, "SanctionKind")
-    record_reference = serializers.CharField(source="record.reference")
+    record_reference = serializers.CharField()
     kind_display = ChoiceLabelField("kind")
     authority = serializers.CharField(source="authority.name")
 

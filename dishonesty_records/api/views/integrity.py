@@ -168,6 +168,7 @@ class OrganizationIntegrityView(APIView):
             today=today,
             # Within reach the summary holds every sanction in force (when it lists them all): no second read.
             sanctions_in_force=summary.active_sanctions if not public and summary.all_sanctions_listed else None,
+            counting=None if public else summary.counting,
         )
         shown = {record.pk for record in summary.open_records}
         if public:

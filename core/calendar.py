@@ -175,6 +175,13 @@ def calendar_for(start: datetime.date, working_days: int) -> WorkingCalendar:
     return WorkingCalendar.load(start, end)
 
 
+def calendar_covering(first: datetime.date, last: datetime.date, working_days: int) -> WorkingCalendar:
+    """One calendar for counting `working_days` from any day between `first` and `last` (a period's
+    records counted at once, without a query per record)."""
+    end = last + datetime.timedelta(days=working_days * _LOOKAHEAD_PER_WORKING_DAY + _LOOKAHEAD_SLACK)
+    return WorkingCalendar.load(first, end)
+
+
 def add_working_days(start: datetime.date, working_days: int) -> Deadline:
     return calendar_for(start, working_days).add_working_days(start, working_days)
 

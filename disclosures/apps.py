@@ -10,11 +10,12 @@ class DisclosuresConfig(AppConfig):
         from core.calendar import register_deadline_recomputer
         from core.publishing import Publishable, register_publishable
 
-        from . import national
+        from . import indicators, national
         from .models import LicenseDisclosure, PenaltyDisclosure
         from .services import recompute_publish_deadlines
 
         register_deadline_recomputer("disclosures", recompute_publish_deadlines)
+        indicators.register()
         for kind, model in (("penalty", PenaltyDisclosure), ("license", LicenseDisclosure)):
             register_publishable(
                 Publishable(

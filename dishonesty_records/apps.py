@@ -11,11 +11,12 @@ class DishonestyRecordsConfig(AppConfig):
         from core.publishing import Publishable, register_publishable
         from core.sweeps import on_publicity_end
 
-        from . import national
+        from . import indicators, national
         from .models import DishonestyRecord
         from .services import close_repairs_of_ended_records, recompute_deadlines
 
         register_deadline_recomputer("dishonesty_records", recompute_deadlines)
+        indicators.register()
         on_publicity_end(DishonestyRecord.record_type, close_repairs_of_ended_records)
         # The document holds nothing to mask: a civil servant's record carries only what may be published.
         # The sanctions shown with a record are part of it (national.shown_sanctions).

@@ -72,15 +72,22 @@ def list_rows(kind: str):
     return public_records(kind).values(*ROW_COLUMNS[kind])
 
 
-def penalty_kind_labels(kinds) -> list[str]:
-    labels = dict(PenaltyKind.choices)
-    return [str(labels.get(kind, kind)) for kind in kinds or ()]
+def penalty_kind_labels(kinds, labels: dict[str, str] | None = None) -> list[str]:
+    """The labels of penalty kinds in the current language; `labels` (value → label) made once per list:
+    an enum's choices are rebuilt, and each lazy label translated, on every use."""
+    labels = labels if labels is not None else translated_labels(PenaltyKind)
+    return [labels.get(kind, kind) for kind in kinds or ()]
+
+
+def translated_labels(choices) -> dict[str, str]:
+    return {value: str(label) for value, label in choices.choices}
 
 
 def _kind_labels(kind: str) -> Callable[[dict], list[str]]:
     if kind == "penalty":
-        return lambda row: penalty_kind_labels(row["penalty_kinds"])
-    labels = {value: str(label) for value, label in LicenseCategory.choices}
+        labels = translated_labels(PenaltyKind)
+        return lambda row: penalty_kind_labels(row["penalty_kinds"], labels)
+    labels = translated_labels(LicenseCategory)
     return lambda row: [labels.get(row["license_category"], row["license_category"])]
 
 
@@ -149,12 +156,20 @@ class FastSelect(forms.Select):
     """A select rendered in Python. The authority list has hundreds of options, and Django's
     template per option costs more than all the database work of the page."""
 
+    # (value, label) pairs → each option's value and its escaped markup split where " selected" goes: the
+    # same hundred authorities are escaped once, not on every request (a few kept: one list per language).
+    _escaped: dict[tuple, list[tuple[str, str, str]]] = {}
+
     def render(self, name, value, attrs=None, renderer=None):
         selected = {str(v) for v in self.format_value(value)}
-        options = "".join(
-            f'<option value="{escape(str(key))}"{" selected" if str(key) in selected else ""}>{escape(str(label))}</option>'
-            for key, label in self.choices
-        )
+        pairs = tuple((str(key), str(label)) for key, label in self.choices)
+        escaped = self._escaped.get(pairs)
+        if escaped is None:
+            escaped = [(key, f'<option value="{escape(key)}"', f">{escape(label)}</option>") for key, label in pairs]
+            if len(self._escaped) >= 16:
+                self._escaped.clear()
+            self._escaped[pairs] = escaped
+        options = "".join(f"{head} selected{tail}" if key in selected else head + tail for key, head, tail in escaped)
         return format_html(
             '<select name="{}"{}>{}</select>',
             name,

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "organizations",
     "disclosures",
     "dishonesty_records",
+    "commitments",
     "sharing",
     "mock_national",
     "portal",

@@ -283,13 +283,33 @@ def public_home(request):
     newest = newest_rows()
     context = {
         "counts": selectors.public_counts(),
-        "newest_penalties": newest["penalty"],
-        "newest_licenses": newest["license"],
+        "newest_penalties": newest_items(newest["penalty"]),
+        "newest_licenses": newest_items(newest["license"]),
     }
     return render(request, "disclosures/public/home.html", context)
 
 
 _NEWEST_COLUMNS = ("id", "subject_name", "decision_number", "authority_name", "authority__name", "published_at")
+
+
+def newest_items(rows: list[dict]) -> SafeString:
+    """The overview's list items, written here as `table_body` writes a list's rows (every value escaped)."""
+    if not rows:
+        return format_html('<li class="list-group-item text-muted">{}</li>', _("Nothing published yet."))
+    badges = {
+        True: format_html(' <span class="badge text-bg-success">{}</span>', _("On time")),
+        False: format_html(' <span class="badge text-bg-warning">{}</span>', _("Late")),
+        None: "",
+    }
+    published = escape(_("published"))
+    return mark_safe(  # noqa: S308 - every value below is escaped
+        "\n".join(
+            f'<li class="list-group-item"><a href="{row["url"]}">{escape(row["subject_name"])}</a>{badges[row["on_time"]]}'
+            f'<div class="small text-muted">{escape(row["decision_number"])} · {escape(row["authority"])} · '
+            f"{published} {row['published_on']}</div></li>"
+            for row in rows
+        )
+    )
 
 
 def newest_rows() -> dict[str, list[dict]]:

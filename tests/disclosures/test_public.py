@@ -244,10 +244,12 @@ def test_a_new_or_renamed_authority_is_offered_at_once_though_the_list_is_cached
     assert new.pk not in offered()
 
 
-def test_names_in_the_list_are_escaped(client, world):
-    make_penalty(world.department, subject_name="<script>alert(1)</script>有限公司")
-    html = client.get(PENALTIES).content.decode()
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;有限公司" in html and "<script>alert" not in html
+def test_names_in_the_list_and_the_overview_are_escaped(client, world):
+    make_penalty(world.department, subject_name="<script>alert(1)</script>有限公司", decision_number="杭罚<b>1号")
+    for url in (PENALTIES, HOME):
+        html = client.get(url).content.decode()
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;有限公司" in html and "<script>alert" not in html, url
+        assert "杭罚&lt;b&gt;1号" in html and "杭罚<b>" not in html, url
 
 
 @pytest.mark.parametrize(

@@ -498,11 +498,11 @@ def test_the_check_row_stores_json(published):
 
 def test_records_are_compared_in_batches_through_the_registry(world, published, django_assert_num_queries):
     # head; chain; latest entries; per record type: the records, their authorities, their data sources;
-    # per record type (penalties, licences, dishonesty records): public without an entry; head and entries
-    # past it. Not one query per record:
+    # per record type (penalties, licences, dishonesty records, pledges): public without an entry; head and
+    # entries past it. Not one query per record:
     for _ in range(5):
         make_penalty(world.department)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         assert verify_ledger(batch_size=1000).ok
 
 

@@ -22,6 +22,7 @@ from .identifiers import RESIDENT_ID_TYPES, resident_id_problem, uscc_problem
 PENALTY_TYPE = "disclosures.penalty"
 LICENSE_TYPE = "disclosures.license"
 DISHONESTY_TYPE = "dishonesty_records.record"
+PLEDGE_TYPE = "commitments.pledge"
 
 SUBJECT_KINDS = ("法人及非法人组织", "个体工商户", "自然人")
 LEGAL_PERSON, NATURAL_PERSON = SUBJECT_KINDS[0], SUBJECT_KINDS[2]
@@ -282,7 +283,52 @@ DISHONESTY_RULES = RecordRules(
 # position besides (their record never carries an ID number or the full facts).
 GOVERNMENT_BODY_REQUIRED = ("ZWSX_YZCD", "ZWSX_LYLB", "ZWSX_LYJG", "ZWSX_FSRQ", "ZWSX_RDYY")
 CIVIL_SERVANT_REQUIRED = ("ZWSX_ZW",)
-RULES_BY_TYPE = {PENALTY_TYPE: PENALTY_RULES, LICENSE_TYPE: LICENSE_RULES, DISHONESTY_TYPE: DISHONESTY_RULES}
+# 信用承诺 (CN_): a government body's pledge, how far it is kept and how it ended.
+PLEDGE_KINDS = frozenset(
+    {
+        "部门承诺",
+        "公务员任职承诺",
+        "街道乡镇公开承诺",
+        "为民办实事",
+        "招商引资政策承诺",
+        "招商引资合同",
+        "PPP项目政府方责任",
+        "政府采购合同履约",
+    }
+)
+PLEDGE_FULFILMENTS = frozenset({"履行中", "已兑现", "部分兑现", "逾期未兑现", "违背承诺", "依法变更"})
+PLEDGE_CHANGE_GROUNDS = frozenset({"国家利益", "公共利益", "其他法定事由"})
+_PERCENT = re.compile(r"^\d{1,3}(\.\d{1,2})?$")
+
+
+def _pledge_checks(given, add, dates, today) -> None:
+    starts_on, due_on = dates.get("CN_QSRQ"), dates.get("CN_JZRQ")
+    if starts_on and due_on and due_on < starts_on:
+        add("CN_JZRQ", "承诺期限不能早于起始日期")
+    progress = given("CN_JD")
+    if progress and (not _PERCENT.match(progress) or float(progress) > 100):
+        add("CN_JD", "进度应为0至100之间的百分数")
+    if given("CN_DXQK") == "依法变更":
+        for field in ("CN_BGYJ", "CN_BGPZ", "CN_BGWH"):
+            if not given(field):
+                add(field, "必填项缺失（依法变更的承诺应填写变更依据、批准机关和批准文号）")
+    if given("CN_LX") in {"招商引资政策承诺", "招商引资合同"} and not given("CN_DX"):
+        add("CN_DX", "必填项缺失（招商引资承诺应填写承诺对象）")
+
+
+PLEDGE_RULES = RecordRules(
+    required=("CN_BH", "CN_ZTMC", "CN_LX", "CN_BT", "CN_NR", "CN_QSRQ", "CN_JZRQ", "CN_DXQK"),
+    uscc_fields=("CN_ZTDM", "CN_DXDM"),
+    date_fields=("CN_QSRQ", "CN_JZRQ", "CN_DXRQ", "CN_GSJZQ"),
+    checks=_pledge_checks,
+    choices=(("CN_LX", PLEDGE_KINDS), ("CN_DXQK", PLEDGE_FULFILMENTS), ("CN_BGYJ", PLEDGE_CHANGE_GROUNDS)),
+)
+RULES_BY_TYPE = {
+    PENALTY_TYPE: PENALTY_RULES,
+    LICENSE_TYPE: LICENSE_RULES,
+    DISHONESTY_TYPE: DISHONESTY_RULES,
+    PLEDGE_TYPE: PLEDGE_RULES,
+}
 
 
 def _parse_date(text: str) -> datetime.date | None:

@@ -283,6 +283,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "dishonesty-ready-for-ruling": {"task": "dishonesty_records.tasks.notify_ready_for_ruling", "schedule": 60 * 60},
     "dishonesty-repair-overdue": {"task": "dishonesty_records.tasks.flag_overdue_repair_reviews", "schedule": 60 * 60},
+    "commitments-escalate-overdue": {"task": "commitments.tasks.escalate_overdue_pledges", "schedule": 60 * 60},
+    "commitments-remind-milestones": {"task": "commitments.tasks.remind_milestones_due", "schedule": 60 * 60},
     # One sweep over every registered record type (core.publishing): disclosures, dishonesty records …
     "end-publicity": {"task": "core.tasks.end_due_publicity", "schedule": 60 * 60},
     "warn-missing-holiday-calendar": {

@@ -1,0 +1,84 @@
+"""The beat's part: pledges past their due date turn overdue (supervisors hear once), and staff are reminded
+of milestones falling due within the next working days (once per milestone). The shared sweep pattern
+(core.sweeps.claim_and_notify): batches, skip-locked, a marker so nothing is told twice."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.calendar import calendar_covering
+from core.sweeps import Notice, claim_and_notify, listed
+from organizations.choices import Role
+from organizations.selectors import supervisors_over, users_with_role
+
+from ..choices import Fulfilment
+from ..models import Milestone, Pledge
+from .pledges import announce
+
+BATCH_SIZE = 500
+REMINDER_WORKING_DAYS = 3
+
+
+def escalate_overdue_pledges(*, today: datetime.date | None = None, batch_size: int = BATCH_SIZE) -> int:
+    """Open pledges past their due date become overdue — a change the public sees, so a published one is a
+    new version in the ledger and to the national platform — and the body's supervisors hear once."""
+    today = today or timezone.localdate()
+
+    def turn_overdue(pledges: list[Pledge]) -> None:
+        for pledge in pledges:
+            pledge.fulfilment = Fulfilment.OVERDUE
+            announce(pledge, reason=_("Past its due date without being settled."), actor=None, fields=["fulfilment"])
+
+    def notice(organization, pledges: list[Pledge]) -> Notice:
+        return Notice(
+            recipients=list(supervisors_over(organization)),
+            kind="commitments.overdue",
+            subject=_("Overdue pledges of %(organization)s: %(pledges)s")
+            % {"organization": organization.name, "pledges": listed(pledges, lambda p: p.reference)},
+            dedupe_key=f"commitments-overdue-{organization.pk}-{today:%Y%m%d}-{pledges[0].pk}",
+        )
+
+    return claim_and_notify(
+        Pledge.objects.filter(fulfilment=Fulfilment.IN_PROGRESS, due_on__lt=today).select_related(
+            "organization", "parent"
+        ),
+        marker="overdue_escalated_at",
+        audit_action="commitments.pledge.overdue",
+        scope_path_of=lambda pledge: pledge.organization.path,
+        claimed=turn_overdue,
+        group_by=lambda pledge: pledge.organization,
+        notices=notice,
+        batch_size=batch_size,
+    )
+
+
+def remind_milestones_due(*, today: datetime.date | None = None, batch_size: int = BATCH_SIZE) -> int:
+    """Milestones of open pledges due within the next REMINDER_WORKING_DAYS working days (holidays and
+    make-up days counted): the body's staff hear once per milestone."""
+    today = today or timezone.localdate()
+    horizon = calendar_covering(today, today, REMINDER_WORKING_DAYS).add_working_days(today, REMINDER_WORKING_DAYS)
+
+    def notice(organization, milestones: list[Milestone]) -> Notice:
+        return Notice(
+            recipients=[*users_with_role(organization, Role.STAFF), *users_with_role(organization, Role.REVIEWER)],
+            kind="commitments.milestone_due",
+            subject=_("Milestones due by %(date)s: %(milestones)s")
+            % {"date": horizon.due.isoformat(), "milestones": listed(milestones, lambda m: m.title)},
+            dedupe_key=f"commitments-milestones-{organization.pk}-{today:%Y%m%d}-{milestones[0].pk}",
+        )
+
+    return claim_and_notify(
+        Milestone.objects.filter(
+            done_on__isnull=True,
+            due_on__gte=today,
+            due_on__lte=horizon.due,
+            pledge__fulfilment__in=[Fulfilment.IN_PROGRESS, Fulfilment.OVERDUE],
+        ).select_related("pledge__organization"),
+        marker="reminded_at",
+        group_by=lambda milestone: milestone.pledge.organization,
+        notices=notice,
+        batch_size=batch_size,
+    )

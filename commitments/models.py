@@ -224,3 +224,35 @@ class PPPResponsibility(TimeStampedModel):
 
     def __str__(self):
         return f"{self.get_stage_display()} · {self.person_name}"
+
+
+class Evidence(models.Model):
+    """A file showing how a pledge is kept (a photo, an acceptance report). Published with a public pledge,
+    so only kinds a reader can open are taken, each checked by its content (core.uploads)."""
+
+    pledge = models.ForeignKey(Pledge, verbose_name=_("pledge"), on_delete=models.PROTECT, related_name="evidence")
+    report = models.ForeignKey(
+        ProgressReport,
+        verbose_name=_("progress report"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="evidence",
+    )
+    file = models.FileField(_("file"), upload_to="commitments/evidence/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_by_label = models.CharField(_("uploaded by"), max_length=200)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["pledge_id", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+    def audit_scope_path(self) -> str:
+        return self.pledge.organization.path

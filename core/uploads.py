@@ -19,6 +19,8 @@ An extension with no check here is refused rather than trusted.
 from __future__ import annotations
 
 import codecs
+import hashlib
+import os
 import struct
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
@@ -242,3 +244,13 @@ def upload_problems(files: Iterable, *, allowed: Sequence[str], max_bytes: int) 
         elif problem := content_problem(upload, extension):
             problems.append(problem)
     return problems
+
+
+def stored_facts(upload) -> dict:
+    """What is kept beside a stored file: its name as uploaded (without any path), its size and its SHA-256,
+    so a later reader can tell the file they open is the one that was checked."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return {"original_name": os.path.basename(upload.name)[:200], "size": upload.size, "sha256": digest.hexdigest()}

@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("organizations.api.urls")),
     path("", include("disclosures.api.urls")),
     path("", include("dishonesty_records.api.urls")),
+    path("commitments/", include("commitments.api.urls")),
     path("", include("core.api.urls")),
 ]
 
@@ -23,6 +24,7 @@ urlpatterns = [
     path("", include("organizations.urls")),
     path("", include("disclosures.urls")),
     path("", include("dishonesty_records.urls")),
+    path("", include("commitments.urls")),
     path("", include("sharing.urls")),
     path("healthz", healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

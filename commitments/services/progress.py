@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Subquery, Sum
@@ -14,8 +15,9 @@ from django.utils.translation import gettext as _
 from core.audit import actor_label, audit_log
 from core.calendar import add_working_days
 from core.publishing import require_reason
+from core.uploads import stored_facts, upload_problems
 
-from ..models import Milestone, Pledge, ProgressReport
+from ..models import Evidence, Milestone, Pledge, ProgressReport
 from .pledges import announce, locked, require_staff
 
 HUNDRED = Decimal(100)
@@ -31,12 +33,26 @@ def _percent(value, field: str) -> Decimal:
     return number.quantize(Decimal("0.01"))
 
 
+def evidence_problems(files) -> list[str]:
+    rules = settings.COMMITMENTS
+    return upload_problems(files, allowed=rules["EVIDENCE_EXTENSIONS"], max_bytes=rules["EVIDENCE_MAX_BYTES"])
+
+
 @transaction.atomic
 def pledge_report_progress(
-    *, pledge: Pledge, progress, note: str, actor, reason: str = "", milestone: Milestone | None = None, source="form"
+    *,
+    pledge: Pledge,
+    progress,
+    note: str,
+    actor,
+    reason: str = "",
+    milestone: Milestone | None = None,
+    files=(),
+    source="form",
 ) -> ProgressReport:
-    """A new progress figure with what was done. Going backwards needs the reason; a parent pledge's
-    progress is its parts' and is not reported; a settled pledge takes no more reports."""
+    """A new progress figure with what was done, and the files that show it. Going backwards needs the
+    reason; a parent pledge's progress is its parts' and is not reported; a settled pledge takes no more
+    reports. Every file is checked before anything is saved."""
     pledge = locked(pledge)
     require_staff(actor, pledge)
     errors: dict[str, list[str]] = {}
@@ -54,6 +70,9 @@ def pledge_report_progress(
         require_reason(reason, message=_("Progress goes down: say why."), errors=errors)
     if milestone is not None and milestone.pledge_id != pledge.pk:
         errors["milestone"] = [_("This milestone belongs to another pledge.")]
+    files = [upload for upload in (files or []) if upload]
+    if problems := evidence_problems(files):
+        errors["files"] = problems
     if errors:
         raise ValidationError(errors)
     report = ProgressReport.objects.create(
@@ -66,6 +85,12 @@ def pledge_report_progress(
         source=source,
         reported_by_label=actor_label(actor)[:200],
     )
+    for upload in files:
+        evidence = Evidence(
+            pledge=pledge, report=report, uploaded_by_label=report.reported_by_label, **stored_facts(upload)
+        )
+        evidence.file.save(upload.name, upload, save=False)
+        evidence.save()
     if milestone is not None and milestone.done_on is None:
         milestone.done_on = timezone.localdate()
         milestone.save(update_fields=["done_on", "updated_at"])
@@ -76,7 +101,7 @@ def pledge_report_progress(
         action="commitments.pledge.progress",
         target=pledge,
         before={"progress": str(report.progress_before)},
-        after={"progress": str(after), "note": note},
+        after={"progress": str(after), "note": note, "files": [upload.name for upload in files]},
     )
     if changed:
         announce(pledge, reason=note, actor=actor, fields=["progress"])

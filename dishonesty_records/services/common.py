@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
-import os
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +13,7 @@ from core.audit import actor_label
 from core.calendar import Deadline, add_working_days
 from core.choices import Action
 from core.services import notify
-from core.uploads import upload_problems
+from core.uploads import stored_facts, upload_problems
 from organizations.choices import Role
 from organizations.selectors import supervisors_over, users_with_role
 
@@ -108,19 +106,13 @@ def check_files(files, *, field: str = "files", required: bool = False) -> list:
 def attach_files(record, files, *, stage: str, actor, submission=None, repair_application=None) -> list[Evidence]:
     stored = []
     for upload in files:
-        digest = hashlib.sha256()
-        for chunk in upload.chunks():
-            digest.update(chunk)
-        upload.seek(0)
         evidence = Evidence(
             record=record,
             stage=stage,
             submission=submission,
             repair_application=repair_application,
-            original_name=os.path.basename(upload.name)[:200],
-            size=upload.size,
-            sha256=digest.hexdigest(),
             uploaded_by_label=actor_label(actor)[:200],
+            **stored_facts(upload),
         )
         evidence.file.save(upload.name, upload, save=False)
         evidence.save()

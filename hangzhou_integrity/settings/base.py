@@ -344,6 +344,12 @@ DISHONESTY_RECORDS = {
     "EVIDENCE_MAX_BYTES": env.int("DISHONESTY_EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024),
     "EVIDENCE_EXTENSIONS": ("pdf", "ofd", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "txt", "zip"),
 }
+# Credit pledges (commitments/): evidence of progress is published with a public pledge, so only kinds
+# a reader can open are kept (no archives), and each file is checked by its content (core.uploads).
+COMMITMENTS = {
+    "EVIDENCE_MAX_BYTES": env.int("COMMITMENTS_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024),
+    "EVIDENCE_EXTENSIONS": ("pdf", "ofd", "jpg", "jpeg", "png", "docx", "xlsx"),
+}
 # The stand-in for the national platform is served under /mock-national/ for `make run`, tests and
 # trials; production turns it off (settings/production.py) and pushes to the real NATIONAL_PLATFORM_URL.
 MOCK_NATIONAL_ENABLED = env.bool("MOCK_NATIONAL_ENABLED", default=True)

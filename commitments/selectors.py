@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import Avg, Count, Prefetch, Q
 from django.utils import timezone
 
 from core import indicators
+from core.choices import Action
+from core.lookups import ids
 
-from .models import Pledge
+from .choices import OPEN_FULFILMENTS, Fulfilment, PledgeKind, ServiceArea
+from .models import Evidence, Pledge, ProgressReport
 
 
 def measured(pledge: Pledge, *, today: datetime.date | None = None) -> indicators.Measurement | None:
@@ -32,3 +36,138 @@ def meets_target(pledge: Pledge, measurement: indicators.Measurement | None) -> 
     if measurement is None or measurement.value is None or pledge.indicator_target is None:
         return None
     return measurement.value >= pledge.indicator_target
+
+
+# --- what the public pages read ---------------------------------------------------------------------
+
+# A list row: all of it is public for a public pledge.
+ROW_FIELDS = (
+    "id",
+    "kind",
+    "title",
+    "organization__name",
+    "organization_id",
+    "service_area",
+    "year",
+    "starts_on",
+    "due_on",
+    "progress",
+    "fulfilment",
+    "version",
+    "indicator",
+    "status",
+)
+
+
+def public_pledges():
+    return Pledge.objects.public()
+
+
+def list_rows(pledges):
+    return pledges.select_related("organization").only(*ROW_FIELDS)
+
+
+def practical_matters(year: int, *, public: bool = True) -> list[Pledge]:
+    """The year's list of practical things done for the people (为民办实事), each with its parts, in the
+    order they were entered: two queries, whatever the length of the list."""
+    pledges = public_pledges() if public else Pledge.objects.all()
+    items = list(
+        list_rows(pledges.filter(kind=PledgeKind.PRACTICAL_MATTER, year=year, parent__isnull=True))
+        .only(*ROW_FIELDS, "responsible_person", "content")
+        .order_by("id")
+    )
+    parts: dict[int, list[Pledge]] = {}
+    if items:
+        for part in (
+            pledges.filter(parent_id__any_of=ids([item.pk for item in items]))
+            .only("id", "parent_id", "title", "progress", "weight", "fulfilment", "due_on")
+            .order_by("parent_id", "id")
+        ):
+            parts.setdefault(part.parent_id, []).append(part)
+    for item in items:
+        item.parts = parts.get(item.pk, [])
+    return items
+
+
+def practical_matter_years() -> list[int]:
+    return sorted(
+        set(
+            public_pledges()
+            .filter(kind=PledgeKind.PRACTICAL_MATTER, year__isnull=False)
+            .order_by()
+            .values_list("year", flat=True)
+            .distinct()
+        ),
+        reverse=True,
+    )
+
+
+def street_areas() -> list[dict]:
+    """Public street and township pledges by service area: how many, how many kept, how many open or late
+    (one GROUP BY over the area index)."""
+    rows = (
+        public_pledges()
+        .filter(kind=PledgeKind.STREET)
+        .exclude(service_area="")
+        .order_by()
+        .values("service_area")
+        .annotate(
+            total=Count("id"),
+            fulfilled=Count("id", filter=Q(fulfilment=Fulfilment.FULFILLED)),
+            overdue=Count("id", filter=Q(fulfilment__in=[Fulfilment.OVERDUE, Fulfilment.BREACHED])),
+            average=Avg("progress"),
+        )
+    )
+    found = {row["service_area"]: row for row in rows}
+    return [
+        {"area": value, "label": label, **found.get(value, {"total": 0, "fulfilled": 0, "overdue": 0, "average": None})}
+        for value, label in ServiceArea.choices
+    ]
+
+
+def parts_of(pledge: Pledge, *, public: bool = True) -> list[Pledge]:
+    pledges = public_pledges() if public else Pledge.objects.all()
+    return list(
+        pledges.filter(parent=pledge).only("id", "title", "progress", "weight", "fulfilment", "due_on").order_by("id")
+    )
+
+
+def timeline(pledge: Pledge) -> list[ProgressReport]:
+    """Every progress update, newest first, with its evidence files (two queries)."""
+    return list(
+        ProgressReport.objects.filter(pledge=pledge)
+        .select_related("milestone")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("id")))
+        .order_by("-id")
+    )
+
+
+# --- what the staff workspace reads -----------------------------------------------------------------
+
+DUE_SOON_DAYS = 14
+
+
+def workspace(user, *, today: datetime.date | None = None, size: int = 50) -> dict[str, list[Pledge]]:
+    """My pledges (those of the bodies I write for), those due within two weeks, those overdue, and for
+    supervisors the evaluation queue: settled pledges in their jurisdiction nobody has evaluated yet."""
+    today = today or timezone.localdate()
+    mine = (
+        Pledge.objects.in_scope(user, Action.CHANGE) | Pledge.objects.in_scope(user, Action.SUPERVISE)
+    ).select_related("organization")
+    rows = mine.only(*ROW_FIELDS, "is_public", "evaluation_score")
+    supervised = Pledge.objects.in_scope(user, Action.SUPERVISE).select_related("organization")
+    return {
+        "mine": list(rows.order_by("-id")[:size]),
+        "due_soon": list(
+            rows.filter(
+                fulfilment=Fulfilment.IN_PROGRESS, due_on__range=(today, today + datetime.timedelta(DUE_SOON_DAYS))
+            ).order_by("due_on", "id")[:size]
+        ),
+        "overdue": list(rows.filter(fulfilment=Fulfilment.OVERDUE).order_by("due_on", "id")[:size]),
+        "to_evaluate": list(
+            supervised.only(*ROW_FIELDS, "is_public", "evaluation_score", "settled_on")
+            .filter(evaluation_score__isnull=True)
+            .exclude(fulfilment__in=OPEN_FULFILMENTS)
+            .order_by("settled_on", "id")[:size]
+        ),
+    }

@@ -72,12 +72,31 @@ Measure = Callable[[object, datetime.date, datetime.date, dict[str, int]], tuple
 
 
 @dataclass(frozen=True)
+class Behind:
+    """One record behind a measurement, as a public page may name it: the app that owns the record says
+    what of it may be shown (an unpublished decision is named by its date only) and where it is on view."""
+
+    label: str
+    day: datetime.date | None = None
+    url: str | None = None
+
+
+def _anonymous(record) -> Behind:
+    return Behind(label=_("Record %(id)s") % {"id": record.pk})
+
+
+@dataclass(frozen=True)
 class Indicator:
     key: str  # "<app>.<what>", stable: pledges store it
     label: str  # lazy; what the bar is, e.g. "Penalties published within N working days"
     description: str  # lazy; what is counted and what meets the bar
     measure: Measure
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+    # What a public page may say of each record counted (see Behind); the records come in measure's order.
+    describe: Callable[[object], Behind] = _anonymous
+
+    def behind(self, measurement: Measurement, *, limit: int = 50) -> list[Behind]:
+        return [self.describe(record) for record in measurement.records[:limit]]
 
     def clean_parameters(self, given: dict | None) -> dict[str, int]:
         """The parameters with defaults filled in; a bad value is a field-level ValidationError."""

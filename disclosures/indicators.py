@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.calendar import calendar_covering
-from core.indicators import Indicator, Parameter, month_of, register_indicator, tally
+from core.indicators import Behind, Indicator, Parameter, month_of, register_indicator, tally
 from core.publication import PublicationStatus
 
 from .models import LicenseDisclosure, PenaltyDisclosure
@@ -55,6 +56,20 @@ def published_within(model):
     return measure
 
 
+def describer(kind: str):
+    def describe(record) -> Behind:
+        if record.status == PublicationStatus.PUBLISHED:
+            return Behind(
+                label=f"{record.decision_number} · {record.subject_name}",
+                day=record.decided_on,
+                url=reverse(f"disclosures:public_{kind}_detail", args=[record.pk]),
+            )
+        # Not on public view (not yet published, or withdrawn): only that a decision of that day counts.
+        return Behind(label=_("A decision not on public view"), day=record.decided_on)
+
+    return describe
+
+
 def register() -> None:
     register_indicator(
         Indicator(
@@ -66,6 +81,7 @@ def register() -> None:
             ),
             measure=published_within(PenaltyDisclosure),
             parameters=(WORKING_DAYS,),
+            describe=describer("penalty"),
         )
     )
     register_indicator(
@@ -78,5 +94,6 @@ def register() -> None:
             ),
             measure=published_within(LicenseDisclosure),
             parameters=(WORKING_DAYS,),
+            describe=describer("license"),
         )
     )

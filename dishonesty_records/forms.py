@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.forms import MultipleFileField
 from core.identifiers import normalize_uscc
 from core.publication import PublicationStatus
 
@@ -37,26 +38,6 @@ def _text(label, *, rows=3, required=False, max_length=4000, help_text=""):
 
 def _choices(choices, *, blank=None):
     return [("", blank or "—"), *choices]
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several evidence files in one input; the services check their kind, size and content (an empty file
-    too, so that the message names it)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("allow_empty_file", True)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        items = data if isinstance(data, (list, tuple)) else [data]
-        return [single(item, initial) for item in items if item]
 
 
 def _files(label=None, help_text=None):

@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Min
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.indicators import Indicator, month_of, register_indicator, tally
+from core.indicators import Behind, Indicator, month_of, register_indicator, tally
 from core.publication import PublicationStatus
 
 from .choices import Stage, SubjectKind
@@ -29,6 +30,7 @@ def obligations_on_time(organization, start: datetime.date, end: datetime.date, 
             due_on__range=(start, end),
         )
         .exclude(record__status=PublicationStatus.WITHDRAWN)
+        .select_related("record")
         .order_by("due_on", "id")
     )
     today = timezone.localdate()
@@ -44,6 +46,18 @@ def obligations_on_time(organization, start: datetime.date, end: datetime.date, 
     return points, obligations
 
 
+def describe(obligation) -> Behind:
+    # An obligation is named by its record's public reference where the record is on public view.
+    record = obligation.record
+    if record.status == PublicationStatus.PUBLISHED:
+        return Behind(
+            label=f"{obligation.get_kind_display()} · {record.subject_name}",
+            day=obligation.due_on,
+            url=reverse("dishonesty_records:public_detail", args=[record.pk]),
+        )
+    return Behind(label=obligation.get_kind_display(), day=obligation.due_on)
+
+
 def register() -> None:
     register_indicator(
         Indicator(
@@ -55,5 +69,6 @@ def register() -> None:
                 "before the due date."
             ),
             measure=obligations_on_time,
+            describe=describe,
         )
     )

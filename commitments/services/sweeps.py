@@ -82,3 +82,33 @@ def remind_milestones_due(*, today: datetime.date | None = None, batch_size: int
         notices=notice,
         batch_size=batch_size,
     )
+
+
+def escalate_overdue_milestones(*, today: datetime.date | None = None, batch_size: int = BATCH_SIZE) -> int:
+    """Milestones of open pledges past their due date (counted in working days where the pledge said so,
+    so a deadline across National Day falls after the holiday): the body's supervisors hear once."""
+    today = today or timezone.localdate()
+
+    def notice(organization, milestones: list[Milestone]) -> Notice:
+        return Notice(
+            recipients=list(supervisors_over(organization)),
+            kind="commitments.milestone_overdue",
+            subject=_("Milestones past their due date at %(organization)s: %(milestones)s")
+            % {
+                "organization": organization.name,
+                "milestones": listed(milestones, lambda m: f"{m.pledge.reference} {m.title}"),
+            },
+            dedupe_key=f"commitments-milestones-overdue-{organization.pk}-{today:%Y%m%d}-{milestones[0].pk}",
+        )
+
+    return claim_and_notify(
+        Milestone.objects.filter(
+            done_on__isnull=True,
+            due_on__lt=today,
+            pledge__fulfilment__in=[Fulfilment.IN_PROGRESS, Fulfilment.OVERDUE],
+        ).select_related("pledge__organization"),
+        marker="escalated_at",
+        group_by=lambda milestone: milestone.pledge.organization,
+        notices=notice,
+        batch_size=batch_size,
+    )

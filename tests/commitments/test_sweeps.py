@@ -7,7 +7,7 @@ import pytest
 from commitments import services
 from commitments.choices import Fulfilment
 from commitments.models import Pledge
-from commitments.services.sweeps import escalate_overdue_pledges, remind_milestones_due
+from commitments.services.sweeps import escalate_overdue_milestones, escalate_overdue_pledges, remind_milestones_due
 from core.models import LedgerEntry, Notification
 from tests.permissions import OWN_ORG, SUPERVISOR
 
@@ -55,3 +55,22 @@ def test_milestones_are_reminded_within_three_working_days_across_national_day(w
     notice = Notification.objects.get(recipient=staff, kind="commitments.milestone_due")
     assert "方案定稿" in notice.subject and "验收" not in notice.subject
     assert remind_milestones_due(today=D(2026, 9, 30)) == 0
+
+
+def test_a_milestone_in_working_days_is_overdue_only_after_national_day_and_the_make_up_day(world):
+    pledge = make_pledge(world.department, published=True, starts_on=D(2026, 9, 30), due_on=D(2026, 12, 31))
+    milestone = services.milestone_add(pledge=pledge, title="窗口改造", working_days=3, actor=world.user(OWN_ORG))
+    # Three working days from Wed 30 Sep: 8 and 9 Oct, then Saturday 10 Oct, a make-up working day.
+    assert milestone.due_on == D(2026, 10, 10)
+    assert escalate_overdue_milestones(today=D(2026, 10, 4)) == 0  # a calendar count would already be late
+    assert escalate_overdue_milestones(today=D(2026, 10, 10)) == 0
+    assert escalate_overdue_milestones(today=D(2026, 10, 11)) == 1
+    told = Notification.objects.filter(recipient=world.user(SUPERVISOR), kind="commitments.milestone_overdue")
+    assert told.count() == 1 and "窗口改造" in told.get().subject and pledge.reference in told.get().subject
+    assert escalate_overdue_milestones(today=D(2026, 10, 12)) == 0  # once
+    # A milestone reached is never late.
+    done = services.milestone_add(pledge=pledge, title="方案定稿", due_on=D(2026, 10, 9), actor=world.user(OWN_ORG))
+    services.pledge_report_progress(
+        pledge=pledge, progress=20, note="方案已定稿", milestone=done, actor=world.user(OWN_ORG)
+    )
+    assert escalate_overdue_milestones(today=D(2026, 10, 13)) == 0

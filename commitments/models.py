@@ -15,6 +15,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.access import ScopedQuerySet
+from core.choices import Action
+from core.imports.models import ImportJobBase
 from core.models import TimeStampedModel
 from core.publication import PublicationQuerySet, PublishableRecord
 from organizations.models import CivilServant, Organization
@@ -256,3 +259,33 @@ class Evidence(models.Model):
 
     def audit_scope_path(self) -> str:
         return self.pledge.organization.path
+
+
+class ProgressImportQuerySet(ScopedQuerySet):
+    scope_path_field = "organization__path"
+
+    def for_reporter(self, principal):
+        """The jobs of bodies whose pledges the principal reports on: its staff, or its supervisors (the
+        same two scopes `pledge_report_progress` accepts). Anyone else sees none, as if there were none."""
+        return self.in_scope(principal, Action.CHANGE) | self.in_scope(principal, Action.SUPERVISE)
+
+
+class ProgressImport(ImportJobBase):
+    """One uploaded CSV/XLSX file of progress reports (承诺编号, 进度, 进展说明 …): checked first, then, on
+    confirmation, every row reported through `pledge_report_progress` in one transaction (all or nothing)."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(_("file"), upload_to="commitments/imports/%Y/%m/")
+    reported_count = models.PositiveIntegerField(_("progress reports"), default=0)
+
+    objects = ProgressImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("progress import")
+        verbose_name_plural = _("progress imports")
+        ordering = ["-id"]
+
+    def audit_scope_path(self) -> str:
+        return self.organization.path

@@ -1,5 +1,5 @@
-from .views import public, staff
+from .views import imports, public, staff
 
 app_name = "commitments"
 
-urlpatterns = [*public.urlpatterns, *staff.urlpatterns]
+urlpatterns = [*imports.urlpatterns, *public.urlpatterns, *staff.urlpatterns]

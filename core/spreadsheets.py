@@ -94,3 +94,26 @@ def xlsx_file(header: list[str], rows: Iterable[list], *, title: str = "Sheet1")
         raise
     handle.seek(0)
     return handle
+
+
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def csv_response(header: list[str], rows: Iterable[list], filename: str):
+    """A CSV download streamed as it is written."""
+    from django.http import StreamingHttpResponse
+
+    response = StreamingHttpResponse(csv_chunks(header, rows), content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def xlsx_response(header: list[str], rows: Iterable[list], filename: str, *, title: str):
+    """An XLSX download. A zip archive is only complete at its end, so the workbook is built in a
+    temporary file first."""
+    from django.http import FileResponse
+
+    return FileResponse(
+        xlsx_file(header, rows, title=title), as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
+    )

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.imports import choices as import_choices
+
 
 class SubjectKind(models.TextChoices):
     """行政相对人类别."""
@@ -75,13 +77,8 @@ class LicenseState(models.TextChoices):
     INVALID = "invalid", _("Invalid")
 
 
-class ImportStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting")
-    VALIDATING = "validating", _("Checking")
-    PREVIEWED = "previewed", _("Checked, waiting for confirmation")
-    IMPORTING = "importing", _("Importing")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
+# The job states every import shares (core.imports); named here too for the app's own code.
+ImportStatus = import_choices.ImportStatus
 
 
 class ImportMode(models.TextChoices):

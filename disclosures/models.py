@@ -1,12 +1,12 @@
 import datetime
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.access import ScopedQuerySet
 from core.identifiers import mask_identifier, mask_resident_id
+from core.imports.models import ImportJobBase
 from core.models import TimeStampedModel
 from core.publication import PublicationQuerySet, PublicationStatus, PublishableRecord
 from organizations.models import Organization
@@ -14,7 +14,6 @@ from organizations.models import Organization
 from .choices import (
     IdType,
     ImportMode,
-    ImportStatus,
     LicenseCategory,
     LicenseState,
     SafetyDomain,
@@ -229,32 +228,16 @@ class ImportJobQuerySet(ScopedQuerySet):
     scope_path_field = "organization__path"
 
 
-class ImportJob(TimeStampedModel):
-    """One uploaded CSV/XLSX file: checked first (dry run), then imported on confirmation."""
+class ImportJob(ImportJobBase):
+    """One uploaded CSV/XLSX file of licences or penalties (the stored fields and states: core.imports)."""
 
     kind = models.CharField(_("kind"), max_length=10, choices=[("penalty", _("Penalties")), ("license", _("Licences"))])
     organization = models.ForeignKey(
         Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="+"
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=200)
-    file_sha256 = models.CharField(max_length=64)
     mode = models.CharField(_("mode"), max_length=20, choices=ImportMode.choices, default=ImportMode.ALL_OR_NOTHING)
-    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING)
-    total_rows = models.PositiveIntegerField(_("rows"), default=0)
-    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
-    valid_rows = models.PositiveIntegerField(_("valid rows"), default=0)
-    error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
     created_count = models.PositiveIntegerField(_("created"), default=0)
     updated_count = models.PositiveIntegerField(_("updated"), default=0)
-    errors = models.JSONField(_("errors"), default=list, blank=True)  # [{"row": n, "field": f, "message": m}]
-    message = models.TextField(_("message"), blank=True)
-    # The uploader's language: the worker renders row errors in it (messages are stored rendered).
-    language = models.CharField(_("language"), max_length=10, blank=True)
-    # Set once when someone confirms the previewed job; the import task only runs confirmed jobs.
-    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     objects = ImportJobQuerySet.as_manager()
 
@@ -262,12 +245,3 @@ class ImportJob(TimeStampedModel):
         verbose_name = _("import")
         verbose_name_plural = _("imports")
         ordering = ["-id"]
-
-    def __str__(self):
-        return f"{self.original_name} ({self.get_status_display()})"
-
-    @property
-    def progress_percent(self) -> int:
-        if not self.total_rows:
-            return 0 if self.status in (ImportStatus.PENDING, ImportStatus.VALIDATING) else 100
-        return min(100, round(100 * self.processed_rows / self.total_rows))

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import hashlib
 import logging
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import request_context
+from core import imports
 from core.audit import audit_log
 from organizations.models import Organization
 
@@ -22,7 +20,7 @@ from .. import national
 from ..choices import ImportMode, ImportStatus
 from ..models import ImportJob
 from .pipeline import Importer, Report
-from .reading import MAX_STORED_ERRORS, RUNNING_STATUSES, FileProblem, progress_key
+from .reading import MAX_STORED_ERRORS, FileProblem, progress_key
 
 logger = logging.getLogger(__name__)
 
@@ -33,17 +31,14 @@ logger = logging.getLogger(__name__)
 @transaction.atomic
 def job_create(*, kind: str, organization: Organization, upload, mode: str, actor, language: str) -> ImportJob:
     """Store the uploaded file as a pending job; the caller enqueues `check_import` after commit."""
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    sha256 = imports.file_digest(upload)
     job = ImportJob.objects.create(
         kind=kind,
         organization=organization,
         created_by=actor,
         file=upload,
         original_name=upload.name[:200],
-        file_sha256=digest.hexdigest(),
+        file_sha256=sha256,
         mode=mode,
         language=language or settings.LANGUAGE_CODE,
     )
@@ -59,15 +54,7 @@ def job_create(*, kind: str, organization: Organization, upload, mode: str, acto
 
 def confirmation_refusal(job: ImportJob) -> str | None:
     """Why this job cannot be confirmed now, or None when it can."""
-    if job.status != ImportStatus.PREVIEWED:
-        return _("Only a checked import waiting for confirmation can be confirmed.")
-    if job.confirmed_at:
-        return _("This import is already confirmed and queued.")
-    if job.mode == ImportMode.ALL_OR_NOTHING and job.error_rows:
-        return _("Nothing can be imported all-or-nothing while rows have errors: correct the file and upload it again.")
-    if not job.valid_rows:
-        return _("The file has no valid row to import.")
-    return None
+    return imports.confirmation_refusal(job, all_or_nothing=job.mode == ImportMode.ALL_OR_NOTHING)
 
 
 @transaction.atomic
@@ -167,12 +154,9 @@ def _load(job_id: int) -> ImportJob:
     return ImportJob.objects.select_related("organization", "created_by").get(pk=job_id)
 
 
-@contextlib.contextmanager
 def _job_context(job: ImportJob):
     """The uploader's language for messages, and the job as the request id of its audit rows."""
-    context = request_context.RequestContext(request_id=f"import-job-{job.pk}")
-    with translation.override(job.language or settings.LANGUAGE_CODE), request_context.bound(context):
-        yield
+    return imports.job_context(job.language, f"import-job-{job.pk}")
 
 
 def _fail(job: ImportJob, message: str, entries: Iterable[dict] = (), saved: Report | None = None) -> str:
@@ -243,17 +227,12 @@ def _store_report(job: ImportJob, report: Report, *, status: str, message: str =
 
 
 def live_progress(job: ImportJob) -> int:
-    """Rows processed so far. An all-or-nothing import runs in one transaction whose UPDATEs nobody
-    else can see before it commits, so the worker also reports progress through the shared cache."""
-    if job.status not in RUNNING_STATUSES:
-        return job.processed_rows
-    return max(job.processed_rows, cache.get(progress_key(job.pk), 0))
+    """Rows processed so far (core.imports.progress: the stored count, or the worker's live one)."""
+    return imports.live_progress(job, progress_key(job.pk))
 
 
 def live_percent(job: ImportJob) -> int:
-    if not job.total_rows:
-        return job.progress_percent
-    return min(100, round(100 * live_progress(job) / job.total_rows))
+    return imports.live_percent(job, progress_key(job.pk))
 
 
 # --- what the pages offer for download ------------------------------------------------------------
@@ -268,13 +247,8 @@ def template_headers(kind: str, variant: str) -> list[str]:
     return [f"{spec.label}*" if spec.required else spec.label for spec in specs]
 
 
-def error_report_header() -> list[str]:
-    return [_("Row"), _("Column code"), _("Column name"), _("Value"), _("Message")]
+error_report_header = imports.error_report_header
 
 
 def error_report_rows(job: ImportJob) -> Iterator[list]:
-    for entry in job.errors:
-        message = entry.get("message", "")
-        if entry.get("level") == "warning":
-            message = _("Warning: %(message)s") % {"message": message}
-        yield [entry.get("row", ""), entry.get("code", ""), entry.get("column", ""), entry.get("value", ""), message]
+    return imports.error_report_rows(job.errors)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, HttpResponseBadRequest
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,13 +14,11 @@ from django.views.decorators.http import require_GET
 from core.access import scope_for
 from core.choices import Action
 from core.publication import PublicationStatus
-from core.spreadsheets import csv_chunks, xlsx_file
+from core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_response, xlsx_response  # noqa: F401  (re-exported)
 
 from .. import exporting, services
 
 FORMATS = ("csv", "xlsx")
-CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OPEN_DATA_SETS = {"penalties": "penalty", "licenses": "license"}
 DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d")
 
@@ -55,22 +53,6 @@ class ExportFilterForm(forms.Form):
 
 def _download_name(stem: str, file_format: str) -> str:
     return f"{stem}-{timezone.localdate():%Y%m%d}.{file_format}"
-
-
-def csv_response(header, rows, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(csv_chunks(header, rows), content_type=CSV_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def xlsx_response(header, rows, filename: str, *, title: str) -> FileResponse:
-    # A zip archive is only complete at its end, so the workbook is built in a temporary file first.
-    return FileResponse(
-        xlsx_file(header, rows, title=title),
-        as_attachment=True,
-        filename=filename,
-        content_type=XLSX_CONTENT_TYPE,
-    )
 
 
 @login_required

@@ -21,12 +21,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from core.choices import Action
+from core.imports import check_import_upload, is_running
 from core.pagination import keyset_page
-from core.uploads import content_problem
 from organizations.models import Organization
 
 from .. import importing, tasks
-from ..choices import ImportMode, ImportStatus
+from ..choices import ImportMode
 from ..models import ImportJob
 from .exports import FORMATS, ExportFilterForm, csv_response, xlsx_response
 
@@ -64,22 +64,7 @@ class ImportUploadForm(forms.Form):
         self.fields["organization"].queryset = organizations
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        suffix = importing.file_suffix(upload.name)
-        if not suffix:
-            raise forms.ValidationError(_("Upload a .csv or .xlsx file."), code="file_type")
-        if upload.size > importing.MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("The file is %(size)s MB; at most %(limit)d MB can be uploaded. Split it into several files.")
-                % {"size": f"{upload.size / 1024 / 1024:.1f}", "limit": importing.MAX_UPLOAD_BYTES // 1024 // 1024},
-                code="file_size",
-            )
-        if not upload.size:
-            raise forms.ValidationError(_("The file is empty."), code="file_empty")
-        problem = content_problem(upload, suffix)
-        if problem:
-            raise forms.ValidationError(problem, code="file_type")
-        return upload
+        return check_import_upload(self.cleaned_data["file"], max_bytes=importing.MAX_UPLOAD_BYTES)
 
 
 def _changeable_organizations(request):
@@ -131,9 +116,7 @@ def import_upload(request):
 
 
 def _status_context(job: ImportJob) -> dict:
-    running = job.status in importing.RUNNING_STATUSES or (
-        job.status == ImportStatus.PREVIEWED and job.confirmed_at is not None
-    )
+    running = is_running(job)
     context = {
         "job": job,
         "running": running,

@@ -174,6 +174,15 @@ class SettleForm(forms.Form):
         ),
     )
     note = _text(_("How the pledge was kept or broken"), rows=3)
+    breach_stage = forms.ChoiceField(
+        label=_("Stage of the breach (PPP duties)"), required=False, choices=_choices(PPPStage.choices)
+    )
+    breach_occurred_on = forms.DateField(
+        label=_("Day of the breach (PPP duties)"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_("A broken PPP duty is traced to whoever answered for that stage on that day."),
+    )
 
 
 class LawfulChangeForm(forms.Form):

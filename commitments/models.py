@@ -107,6 +107,19 @@ class Pledge(PublishableRecord, TimeStampedModel):
     evaluated_at = models.DateTimeField(_("evaluated at"), null=True, blank=True)
     evaluated_by_label = models.CharField(_("evaluated by"), max_length=200, blank=True)
 
+    # A broken PPP duty (项目责任回溯): the stage and the day of the failure, and whoever answered for that
+    # stage on that day (set by the service from the PPP responsibilities; read by the civil servant's file).
+    breach_stage = models.CharField(_("stage of the breach"), max_length=16, choices=PPPStage.choices, blank=True)
+    breach_occurred_on = models.DateField(_("breach occurred on"), null=True, blank=True)
+    breach_answerable = models.ForeignKey(
+        "PPPResponsibility",
+        verbose_name=_("answerable for the breach"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="breaches",
+    )
+
     # Set by the sweep when it has told supervisors the pledge is overdue, so it does so once.
     overdue_escalated_at = models.DateTimeField(_("overdue escalated at"), null=True, blank=True)
 

@@ -12,7 +12,7 @@ from core.choices import Action
 from core.lookups import ids
 
 from .choices import OPEN_FULFILMENTS, Fulfilment, PledgeKind, ServiceArea
-from .models import Evidence, Pledge, ProgressReport
+from .models import Evidence, Pledge, PPPResponsibility, ProgressReport
 
 
 def measured(pledge: Pledge, *, today: datetime.date | None = None) -> indicators.Measurement | None:
@@ -171,3 +171,23 @@ def workspace(user, *, today: datetime.date | None = None, size: int = 50) -> di
             .order_by("settled_on", "id")[:size]
         ),
     }
+
+
+# --- what a civil servant's credit file reads (7/11) ------------------------------------------------
+
+
+def keeping_record_of(civil_servant) -> dict:
+    """How a civil servant kept their word: their own pledges before taking office, and every PPP stage
+    they answered for with how the project's duty ended — a breach traced to them marked as theirs."""
+    pledges = list(
+        Pledge.objects.filter(civil_servant=civil_servant)
+        .only("id", "title", "kind", "starts_on", "due_on", "fulfilment", "settled_on", "evaluation_score")
+        .order_by("-starts_on", "-id")
+    )
+    stages = list(
+        PPPResponsibility.objects.filter(civil_servant=civil_servant)
+        .select_related("pledge")
+        .annotate(breaches_traced=Count("breaches"))
+        .order_by("-from_on", "-id")
+    )
+    return {"pledges": pledges, "ppp_stages": stages, "breaches": sum(row.breaches_traced for row in stages)}

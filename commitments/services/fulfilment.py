@@ -18,7 +18,7 @@ from core.publishing import require_reason
 from dishonesty_records.choices import Category, Origin, Severity, SourceKind, SubjectKind
 from dishonesty_records.services import record_propose
 
-from ..choices import INVESTMENT_KINDS, Fulfilment, LawfulGround, PPPStage
+from ..choices import INVESTMENT_KINDS, Fulfilment, LawfulGround, PledgeKind, PPPStage
 from ..models import Pledge, PPPResponsibility
 from .pledges import announce, locked, require_staff, require_supervisor
 
@@ -34,13 +34,34 @@ def _require_open(pledge: Pledge) -> None:
 
 
 @transaction.atomic
-def pledge_settle(*, pledge: Pledge, outcome: str, note: str, actor, on: datetime.date | None = None):
+def pledge_settle(
+    *,
+    pledge: Pledge,
+    outcome: str,
+    note: str,
+    actor,
+    on: datetime.date | None = None,
+    breach_stage: str = "",
+    breach_occurred_on: datetime.date | None = None,
+):
     """A supervisor records how the pledge ended. Fulfilled needs the work done (100 %); breached proposes a
-    dishonesty record against the pledging body (returned with the pledge)."""
+    dishonesty record against the pledging body (returned with the pledge). A broken PPP duty names the
+    project stage and the day it failed: it is traced to whoever answered for that stage then."""
     pledge = locked(pledge)
     require_supervisor(actor, pledge)
     _require_open(pledge)
     errors: dict[str, list[str]] = {}
+    answerable = None
+    if outcome == Fulfilment.BREACHED and pledge.kind == PledgeKind.PPP_DUTY:
+        if breach_stage not in PPPStage.values:
+            errors["breach_stage"] = [_("Name the project stage in which the duty was broken.")]
+        breach_occurred_on = breach_occurred_on or on or timezone.localdate()
+        if breach_occurred_on > timezone.localdate():
+            errors["breach_occurred_on"] = [_("A breach cannot have happened in the future.")]
+        elif breach_occurred_on < pledge.starts_on:
+            errors["breach_occurred_on"] = [_("The breach happened before the duty began.")]
+        if not errors:
+            answerable = answerable_for(pledge, breach_stage, breach_occurred_on)
     if outcome not in SETTLEMENTS:
         errors["outcome"] = [_("Choose fulfilled, partly fulfilled or breached.")]
     elif outcome == Fulfilment.FULFILLED and pledge.progress < 100 and not pledge.indicator:
@@ -53,14 +74,28 @@ def pledge_settle(*, pledge: Pledge, outcome: str, note: str, actor, on: datetim
         raise ValidationError(errors)
     before = pledge.fulfilment
     pledge.fulfilment, pledge.settled_on, pledge.settlement_note = outcome, on or timezone.localdate(), note
+    fields = ["fulfilment", "settled_on", "settlement_note"]
+    traced = {}
+    if outcome == Fulfilment.BREACHED and pledge.kind == PledgeKind.PPP_DUTY:
+        pledge.breach_stage, pledge.breach_occurred_on, pledge.breach_answerable = (
+            breach_stage,
+            breach_occurred_on,
+            answerable,
+        )
+        fields += ["breach_stage", "breach_occurred_on", "breach_answerable"]
+        traced = {
+            "breach_stage": breach_stage,
+            "breach_occurred_on": breach_occurred_on.isoformat(),
+            "answerable": answerable.person_name if answerable else None,
+        }
     audit_log(
         actor=actor,
         action="commitments.pledge.settle",
         target=pledge,
         before={"fulfilment": before},
-        after={"fulfilment": outcome, "note": note},
+        after={"fulfilment": outcome, "note": note, **traced},
     )
-    announce(pledge, reason=note, actor=actor, fields=["fulfilment", "settled_on", "settlement_note"])
+    announce(pledge, reason=note, actor=actor, fields=fields)
     record = propose_dishonesty_record(pledge, facts=note) if outcome == Fulfilment.BREACHED else None
     return pledge, record
 
@@ -147,6 +182,14 @@ def propose_dishonesty_record(pledge: Pledge, *, facts: str):
     """The broken pledge as a proposed dishonesty record against the pledging body (the pledge its origin)."""
     category = Category.INVESTMENT_PROMOTION if pledge.kind in INVESTMENT_KINDS else Category.BREACHED_PLEDGE
     summary = _("Pledge %(reference)s “%(title)s” was broken.") % {"reference": pledge.reference, "title": pledge.title}
+    if pledge.breach_answerable_id:
+        # Kept inside the record's facts (never published of a person): who answered for the stage then.
+        facts = _("%(facts)s\nStage: %(stage)s, on %(day)s; answerable then: %(person)s.") % {
+            "facts": facts,
+            "stage": pledge.get_breach_stage_display(),
+            "day": pledge.breach_occurred_on.isoformat(),
+            "person": pledge.breach_answerable.person_name,
+        }
     return record_propose(
         data={
             "subject_kind": SubjectKind.ORGANIZATION,

@@ -186,7 +186,12 @@ ACTS = [
     Act(
         "settle",
         lambda pledge, data, actor: services.pledge_settle(
-            pledge=pledge, outcome=data["outcome"], note=data["note"], actor=actor
+            pledge=pledge,
+            outcome=data["outcome"],
+            note=data["note"],
+            breach_stage=data["breach_stage"],
+            breach_occurred_on=data["breach_occurred_on"],
+            actor=actor,
         ),
         gettext_lazy("Settled. A broken pledge is proposed as a dishonesty record of the body."),
         SettleForm,

@@ -276,6 +276,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "disclosures-flag-overdue": {"task": "disclosures.tasks.flag_overdue_drafts", "schedule": 60 * 60},
     "disclosures-fail-stalled-imports": {"task": "disclosures.tasks.fail_stalled_imports", "schedule": 10 * 60},
+    "commitments-fail-stalled-imports": {"task": "commitments.tasks.fail_stalled_progress_imports", "schedule": 10 * 60},
     "disclosures-refresh-public-counts": {"task": "disclosures.tasks.refresh_public_counts", "schedule": 10 * 60},
     "dishonesty-escalate-overdue": {
         "task": "dishonesty_records.tasks.escalate_overdue_obligations",

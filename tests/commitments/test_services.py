@@ -10,12 +10,13 @@ from django.utils import timezone
 from commitments import services
 from commitments.choices import Fulfilment, LawfulGround, PledgeKind, PPPStage
 from commitments.models import Pledge
+from commitments.selectors import keeping_record_of
 from core.models import LedgerEntry
 from core.publication import PublicationStatus
 from dishonesty_records.choices import Category, Origin, Stage
 from dishonesty_records.models import DishonestyRecord
 from organizations.choices import Role
-from tests.factories import user_with_role
+from tests.factories import CivilServantFactory, user_with_role
 from tests.permissions import OTHER_ORG, OWN_ORG, SUPERVISOR
 
 from .factories import make_pledge, pledge_data, reviewer_of, today
@@ -223,3 +224,43 @@ def test_publishing_keeps_four_eyes_and_an_internal_pledge_is_never_published(wo
         services.pledge_publish(pledge=internal, actor=reviewer_of(world.department))
     assert own.status == PublicationStatus.DRAFT
     assert timezone.localdate() >= pledge.starts_on
+
+
+def test_a_broken_ppp_duty_is_traced_to_whoever_answered_for_its_stage_then(world):
+    staff, supervisor = world.user(OWN_ORG), world.user(SUPERVISOR)
+    start = timezone.localdate() - datetime.timedelta(days=200)
+    pledge = make_pledge(
+        world.department,
+        published=True,
+        kind=PledgeKind.PPP_DUTY,
+        theme="",
+        project="城西污水处理厂PPP项目",
+        starts_on=start,
+        title="按期完成政府方出资",
+    )
+    first = CivilServantFactory(organization=world.department, name="张某")
+    second = CivilServantFactory(organization=world.department, name="李某")
+    services.ppp_responsibility_assign(
+        pledge=pledge, stage=PPPStage.FINANCING, person_name="", civil_servant=first, from_on=start, actor=staff
+    )
+    handover = start + datetime.timedelta(days=100)
+    services.ppp_responsibility_assign(
+        pledge=pledge, stage=PPPStage.FINANCING, person_name="", civil_servant=second, from_on=handover, actor=staff
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.pledge_settle(pledge=pledge, outcome=Fulfilment.BREACHED, note="出资未按期到位", actor=supervisor)
+    assert "breach_stage" in refused.value.message_dict
+    # Found now, but it happened before the handover: it is the first person's.
+    pledge, record = services.pledge_settle(
+        pledge=pledge,
+        outcome=Fulfilment.BREACHED,
+        note="出资未按期到位",
+        breach_stage=PPPStage.FINANCING,
+        breach_occurred_on=handover - datetime.timedelta(days=10),
+        actor=supervisor,
+    )
+    assert pledge.breach_answerable.civil_servant == first
+    assert "张某" in record.facts and "张某" not in record.facts_summary
+    assert keeping_record_of(first)["breaches"] == 1
+    assert keeping_record_of(second)["breaches"] == 0
+    assert len(keeping_record_of(second)["ppp_stages"]) == 1

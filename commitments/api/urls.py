@@ -1,5 +1,12 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-router = SimpleRouter()
+from .views import PledgeEvidenceDownloadView, PledgeViewSet
 
-urlpatterns = [*router.urls]
+router = SimpleRouter()
+router.register("pledges", PledgeViewSet, basename="pledge")
+
+urlpatterns = [
+    *router.urls,
+    path("pledge-evidence/<int:pk>/", PledgeEvidenceDownloadView.as_view(), name="pledge-evidence-download"),
+]

@@ -95,6 +95,17 @@ def require_publisher(actor, pledge: Pledge) -> None:
         raise PermissionDenied(_("Only a reviewer or a supervisor over this organization may publish its pledges."))
 
 
+def require_writable_organization(actor, cleaned: dict) -> None:
+    """The body a pledge is entered for — or moved to, for a civil servant's the body they serve in — is
+    one the actor writes for (on every write path: forms, API, imports)."""
+    require_in_scope(
+        actor,
+        {"organization": cleaned["organization"]},
+        actions=[Action.CHANGE, Action.SUPERVISE],
+        message=_("You may only enter pledges of your own organization."),
+    )
+
+
 def require_supervisor(actor, pledge: Pledge) -> None:
     if actor is not None and not scope_for(actor, Action.SUPERVISE).covers(pledge.organization.path):
         raise PermissionDenied(_("Only a supervisor over this organization may do this."))
@@ -213,12 +224,7 @@ def _descends_from(pledge: Pledge, ancestor: Pledge) -> bool:
 @transaction.atomic
 def pledge_create(*, data: dict, actor) -> Pledge:
     cleaned = clean_pledge(data)
-    require_in_scope(
-        actor,
-        {"organization": cleaned["organization"]},
-        actions=[Action.CHANGE, Action.SUPERVISE],
-        message=_("You may only enter pledges of your own organization."),
-    )
+    require_writable_organization(actor, cleaned)
     pledge = Pledge(**cleaned)
     stamp_creator(pledge, actor)
     pledge.save()
@@ -240,7 +246,9 @@ def pledge_update(*, pledge: Pledge, data: dict, actor) -> Pledge:
             _("A published pledge is corrected, with the reason, not edited."), code="illegal_transition"
         )
     before = snapshot(pledge, CONTENT_FIELDS)
-    for name, value in clean_pledge(data, instance=pledge).items():
+    cleaned = clean_pledge(data, instance=pledge)
+    require_writable_organization(actor, cleaned)
+    for name, value in cleaned.items():
         setattr(pledge, name, value)
     pledge.save()
     audit_log(
@@ -283,6 +291,7 @@ def pledge_correct(*, pledge: Pledge, data: dict, reason: str, actor) -> Pledge:
 
     def change(record):
         cleaned = clean_pledge(data, instance=record)
+        require_writable_organization(actor, cleaned)
         for name, value in cleaned.items():
             setattr(record, name, value)
         return [name for name in EDITABLE if name in data]

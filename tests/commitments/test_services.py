@@ -264,3 +264,12 @@ def test_a_broken_ppp_duty_is_traced_to_whoever_answered_for_its_stage_then(worl
     assert keeping_record_of(first)["breaches"] == 1
     assert keeping_record_of(second)["breaches"] == 0
     assert len(keeping_record_of(second)["ppp_stages"]) == 1
+
+
+def test_a_draft_cannot_be_moved_to_a_body_its_writer_does_not_write_for(world):
+    pledge = make_pledge(world.department)
+    with pytest.raises(ValidationError) as refused:
+        services.pledge_update(pledge=pledge, data={"organization": world.other_department}, actor=world.user(OWN_ORG))
+    assert "organization" in refused.value.message_dict
+    pledge.refresh_from_db()
+    assert pledge.organization == world.department

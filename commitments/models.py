@@ -195,7 +195,7 @@ class ProgressReport(models.Model):
     note = models.TextField(_("what was done"))
     # Required when progress goes down: why the earlier figure was wrong or work was undone.
     reason = models.TextField(_("why progress went down"), blank=True)
-    source = models.CharField(_("source"), max_length=12, default="form")  # form | import | measured
+    source = models.CharField(_("source"), max_length=12, default="form")  # form | import | api
     reported_at = models.DateTimeField(_("reported at"), auto_now_add=True)
     reported_by_label = models.CharField(_("reported by"), max_length=200, blank=True)
 

@@ -103,6 +103,7 @@ class PledgeActsMixin:
             reason=data.get("reason", ""),
             milestone=milestone,
             files=data.get("files") or [],
+            source="api",
             actor=request.user,
         )
         body = ReportedProgressSerializer(report, context=self.get_serializer_context()).data

@@ -161,6 +161,16 @@ class MilestoneForm(forms.Form):
     )
 
 
+class MilestoneDoneForm(forms.Form):
+    milestone = forms.ModelChoiceField(label=_("Milestone reached"), queryset=Milestone.objects.none(), required=False)
+    done_on = forms.DateField(label=_("Reached on"), required=False, widget=DATE_WIDGET)
+
+    def __init__(self, *args, pledge=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if pledge is not None:
+            self.fields["milestone"].queryset = pledge.milestones.filter(done_on__isnull=True)
+
+
 class SettleForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"),

@@ -11,12 +11,13 @@ from .fulfilment import (
     propose_dishonesty_record,
 )
 from .pledges import clean_pledge, pledge_correct, pledge_create, pledge_publish, pledge_update, pledge_withdraw
-from .progress import milestone_add, pledge_report_progress, roll_up, rolled_up_share
+from .progress import milestone_add, milestone_complete, pledge_report_progress, roll_up, rolled_up_share
 
 __all__ = [
     "answerable_for",
     "clean_pledge",
     "milestone_add",
+    "milestone_complete",
     "pledge_change_lawfully",
     "pledge_correct",
     "pledge_create",

@@ -182,3 +182,29 @@ def rolled_up_share(parts: list[tuple[Decimal, Decimal]]) -> Decimal | None:
     if not weights:
         return None
     return (sum((weight * progress for weight, progress in parts), Decimal(0)) / weights).quantize(Decimal("0.01"))
+
+
+@transaction.atomic
+def milestone_complete(*, milestone: Milestone, actor, on: datetime.date | None = None) -> Milestone:
+    """A milestone reached without a progress figure of its own — the milestones of a parent pledge, whose
+    progress is its parts', or of a measured one. A progress report on a leaf marks its milestone itself."""
+    pledge = locked(milestone.pledge)
+    require_staff(actor, pledge)
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    today = timezone.localdate()
+    on = on or today
+    if not pledge.is_open:
+        raise ValidationError(_("This pledge is settled: its milestones no longer change."), code="illegal_transition")
+    if milestone.done_on is not None:
+        raise ValidationError({"milestone": [_("This milestone is already reached.")]})
+    if on > today or on < pledge.starts_on:
+        raise ValidationError({"done_on": [_("Give a day between the pledge's start and today.")]})
+    milestone.done_on = on
+    milestone.save(update_fields=["done_on", "updated_at"])
+    audit_log(
+        actor=actor,
+        action="commitments.milestone.complete",
+        target=pledge,
+        after={"milestone": milestone.pk, "title": milestone.title, "done_on": on.isoformat()},
+    )
+    return milestone

@@ -26,6 +26,7 @@ from ..choices import PledgeKind
 from ..forms import (
     EvaluateForm,
     LawfulChangeForm,
+    MilestoneDoneForm,
     MilestoneForm,
     PledgeForm,
     PPPResponsibilityForm,
@@ -114,6 +115,7 @@ def _forms(pledge: Pledge, bound: dict) -> dict:
     return {
         "progress": form("progress", ProgressForm, pledge=pledge),
         "milestone": form("milestone", MilestoneForm),
+        "milestone_done": form("milestone-done", MilestoneDoneForm, pledge=pledge),
         "settle": form("settle", SettleForm),
         "change": form("change", LawfulChangeForm),
         "evaluate": form("evaluate", EvaluateForm),
@@ -162,6 +164,12 @@ def _report(pledge, data, actor):
     )
 
 
+def _milestone_done(pledge, data, actor):
+    if data["milestone"] is None:
+        raise ValidationError({"milestone": [_("Choose the milestone reached.")]})
+    services.milestone_complete(milestone=data["milestone"], on=data["done_on"], actor=actor)
+
+
 ACTS = [
     Act(
         "publish",
@@ -181,7 +189,15 @@ ACTS = [
             pledge=pledge, title=data["title"], due_on=data["due_on"], working_days=data["working_days"], actor=actor
         ),
         gettext_lazy("Milestone added. Its owners are reminded before it falls due."),
+        MilestoneDoneForm,
         MilestoneForm,
+    ),
+    Act(
+        "milestone-done",
+        lambda pledge, data, actor: _milestone_done(pledge, data, actor),
+        gettext_lazy("Milestone marked as reached."),
+        MilestoneDoneForm,
+        form_kwargs=lambda pledge: {"pledge": pledge},
     ),
     Act(
         "settle",

@@ -333,3 +333,19 @@ def test_a_supervisor_over_another_district_cannot_reach_the_pledge(client, worl
         ).status_code
         == 404
     )
+
+
+def test_a_parents_milestone_is_marked_reached_on_its_page(client, world):
+    whole = make_pledge(world.department, title="整体")
+    make_pledge(world.department, title="部分", parent=whole)
+    milestone = services.milestone_add(
+        pledge=whole, title="总体方案批复", working_days=5, actor=staff_of(world.department)
+    )
+    client.force_login(world.user(OWN_ORG))
+    url = reverse("commitments:staff_milestone_done", args=[whole.pk])
+    assert client.post(url, {}).status_code == 400  # which milestone?
+    assert client.post(url, {"milestone": milestone.pk, "done_on": today().isoformat()}).status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.done_on == today()
+    again = client.post(url, {"milestone": milestone.pk})
+    assert again.status_code == 400  # no longer among the open ones

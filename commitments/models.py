@@ -135,6 +135,12 @@ class Pledge(PublishableRecord, TimeStampedModel):
             models.Index(fields=["kind", "-id"], name="pledge_kind_idx"),
             models.Index(fields=["service_area", "-id"], condition=~Q(service_area=""), name="pledge_area_idx"),
             models.Index(fields=["year", "-id"], condition=Q(kind="practical_matter"), name="pledge_year_idx"),
+            # The board's year selector: the years with public practical matters, an index-only scan.
+            models.Index(
+                fields=["year"],
+                condition=Q(kind="practical_matter", status="published", is_public=True),
+                name="pledge_public_year_idx",
+            ),
             models.Index(fields=["parent", "id"], condition=Q(parent__isnull=False), name="pledge_parent_idx"),
             models.Index(
                 fields=["due_on"], condition=Q(fulfilment__in=["in_progress", "overdue"]), name="pledge_open_due_idx"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Avg, Count, Prefetch, Q
+from django.db.models import Avg, Count, Max, Min, Prefetch, Q
 from django.utils import timezone
 
 from core import indicators
 from core.choices import Action
 from core.lookups import ids
+from organizations.models import Organization
 
 from .choices import OPEN_FULFILMENTS, Fulfilment, PledgeKind, ServiceArea
 from .models import Evidence, Pledge, PPPResponsibility, ProgressReport
@@ -59,23 +60,68 @@ ROW_FIELDS = (
 )
 
 
+# A public list row as values(): no model instances on the busiest page, no join (organization_names).
+LIST_COLUMNS = (
+    "id",
+    "kind",
+    "title",
+    "organization_id",
+    "service_area",
+    "year",
+    "due_on",
+    "progress",
+    "fulfilment",
+    "version",
+    "indicator",
+)
+
+
 def public_pledges():
     return Pledge.objects.public()
+
+
+def organization_names(organization_ids) -> dict[int, str]:
+    if not organization_ids:
+        return {}
+    return dict(Organization.objects.filter(pk__any_of=ids(organization_ids)).order_by().values_list("id", "name"))
 
 
 def list_rows(pledges):
     return pledges.select_related("organization").only(*ROW_FIELDS)
 
 
-def practical_matters(year: int, *, public: bool = True) -> list[Pledge]:
-    """The year's list of practical things done for the people (为民办实事), each with its parts, in the
-    order they were entered: two queries, whatever the length of the list."""
-    pledges = public_pledges() if public else Pledge.objects.all()
-    items = list(
-        list_rows(pledges.filter(kind=PledgeKind.PRACTICAL_MATTER, year=year, parent__isnull=True))
-        .only(*ROW_FIELDS, "responsible_person", "content")
-        .order_by("id")
+def practical_matter_bodies(year: int) -> list[dict]:
+    """The bodies with a public list of practical things for the year, with how many items each (one GROUP
+    BY over the year's index), in tree order."""
+    rows = (
+        public_pledges()
+        .filter(kind=PledgeKind.PRACTICAL_MATTER, year=year, parent__isnull=True)
+        .order_by()
+        .values("organization_id", "organization__name", "organization__depth", "organization__path")
+        .annotate(items=Count("id"))
+        .order_by("organization__path")
     )
+    return [
+        {
+            "id": row["organization_id"],
+            "name": row["organization__name"],
+            "depth": row["organization__depth"],
+            "items": row["items"],
+        }
+        for row in rows
+    ]
+
+
+def practical_matters(year: int, *, organization_id: int | None = None, public: bool = True) -> list[Pledge]:
+    """The year's list of practical things done for the people (为民办实事) of a body, each with its parts,
+    in the order they were entered: two queries, whatever the length of the list."""
+    pledges = public_pledges() if public else Pledge.objects.all()
+    items = pledges.filter(kind=PledgeKind.PRACTICAL_MATTER, year=year, parent__isnull=True)
+    if organization_id is not None:
+        items = items.filter(organization_id=organization_id)
+    # One body's list: its name is on the page already, so no join.
+    board_fields = [name for name in ROW_FIELDS if not name.startswith("organization__")]
+    items = list(items.only(*board_fields, "responsible_person").order_by("id"))
     parts: dict[int, list[Pledge]] = {}
     if items:
         for part in (
@@ -90,16 +136,16 @@ def practical_matters(year: int, *, public: bool = True) -> list[Pledge]:
 
 
 def practical_matter_years() -> list[int]:
-    return sorted(
-        set(
-            public_pledges()
-            .filter(kind=PledgeKind.PRACTICAL_MATTER, year__isnull=False)
-            .order_by()
-            .values_list("year", flat=True)
-            .distinct()
-        ),
-        reverse=True,
+    """From the latest year with a public list back to the first (two probes of the public-year index,
+    however many items there are; a year in between without a list shows an empty board)."""
+    bounds = (
+        public_pledges()
+        .filter(kind=PledgeKind.PRACTICAL_MATTER, year__isnull=False)
+        .aggregate(first=Min("year"), last=Max("year"))
     )
+    if bounds["first"] is None:
+        return []
+    return list(range(bounds["last"], bounds["first"] - 1, -1))
 
 
 def street_areas() -> list[dict]:

@@ -20,13 +20,13 @@ from core import indicators
 from core.pagination import KeysetPage, keyset_page
 from core.publishing import history as publication_history
 from core.spreadsheets import xlsx_file
-from organizations.models import Organization
 
 from .. import selectors
 from ..choices import PledgeKind
 from ..forms import PublicFilterForm
 from ..models import Evidence, Pledge
 from ..services import rolled_up_share
+from . import markup
 
 PAGE_SIZE = 25
 # The kinds a visitor can pick as tabs; a civil servant's pledge is never public.
@@ -36,23 +36,32 @@ PUBLIC_KINDS = [(value, label) for value, label in PledgeKind.choices if value !
 @require_GET
 def pledge_list(request):
     form = PublicFilterForm(request.GET or None)
-    pledges = selectors.list_rows(selectors.public_pledges())
     organization = None
     if form.is_bound and not form.is_valid():
         page = KeysetPage(items=[], next_after=None, is_first=True)
     else:
+        pledges = selectors.public_pledges()
         if form.is_bound:
             pledges = form.filter(pledges)
-            if form.cleaned_data.get("organization"):
-                organization = Organization.objects.public().filter(pk=form.cleaned_data["organization"]).first()
-        page = keyset_page(pledges, request, key="id", size=PAGE_SIZE)
+        page = keyset_page(pledges.values(*selectors.LIST_COLUMNS), request, key="id", size=PAGE_SIZE)
+    searching = form.is_bound and form.is_valid() and any(form.cleaned_data.values())
+    # The bodies' names after the page is chosen: a join would let the planner pick a poor plan for a
+    # title search, and 25 names by id cost one index probe each.
+    wanted = {row["organization_id"] for row in page.items}
+    if form.is_bound and form.is_valid() and form.cleaned_data.get("organization"):
+        wanted.add(form.cleaned_data["organization"])
+    names = selectors.organization_names(wanted)
+    if form.is_bound and form.is_valid() and form.cleaned_data.get("organization") in names:
+        organization = names[form.cleaned_data["organization"]]
+    empty = _("No public pledges match these filters.") if searching else _("No pledges are on public view.")
     context = {
         "form": form,
         "page": page,
+        "rows": markup.list_body(page.items, names, empty_message=empty),
         "kinds": PUBLIC_KINDS,
         "current_kind": request.GET.get("kind", ""),
         "organization": organization,
-        "searching": form.is_bound and form.is_valid() and any(form.cleaned_data.values()),
+        "searching": searching,
     }
     return render(request, "commitments/public/list.html", context)
 
@@ -68,33 +77,47 @@ def board_current(request):
     return redirect("commitments:board", year=timezone.localdate().year)
 
 
-def board_context(year: int) -> dict:
-    items = selectors.practical_matters(year)
-    fulfilled = sum(1 for item in items if item.fulfilment == "fulfilled")
+def board_context(request, year: int) -> dict:
+    """One body's list for the year — the city government's unless another is asked for — with the other
+    bodies that keep a list that year. A year's lists across the city run to hundreds of items: one page
+    each, so a page stays the size of a list."""
+    bodies = selectors.practical_matter_bodies(year)
+    raw = request.GET.get("organization", "")
+    chosen = None
+    if raw.isdigit():
+        chosen = next((body for body in bodies if body["id"] == int(raw)), None)
+        if chosen is None:
+            raise Http404
+    elif bodies:
+        chosen = min(bodies, key=lambda body: (body["depth"], -body["items"], body["id"]))
+    items = selectors.practical_matters(year, organization_id=chosen["id"]) if chosen else []
     return {
         "year": year,
         "items": items,
-        "fulfilled": fulfilled,
+        "fulfilled": sum(1 for item in items if item.fulfilment == "fulfilled"),
+        "body": chosen,
+        "bodies": bodies,
         "years": selectors.practical_matter_years(),
         "generated_on": timezone.localdate(),
+        "query": f"?organization={chosen['id']}" if chosen else "",
     }
 
 
 @require_GET
 def board(request, year: int):
-    return render(request, "commitments/public/board.html", board_context(_year(year)))
+    return render(request, "commitments/public/board.html", board_context(request, _year(year)))
 
 
 @require_GET
 def board_print(request, year: int):
     """A page laid out for print (A4), to go with the government work report."""
-    return render(request, "commitments/public/board_print.html", board_context(_year(year)))
+    return render(request, "commitments/public/board_print.html", board_context(request, _year(year)))
 
 
 @require_GET
 def board_export(request, year: int):
     """The year's list as a workbook for the government work report: one row per item and per part."""
-    context = board_context(_year(year))
+    context = board_context(request, _year(year))
     header = [
         _("No."),
         _("Reference"),
@@ -106,6 +129,7 @@ def board_export(request, year: int):
         _("Fulfilment"),
         _("Part of"),
     ]
+    body_name = context["body"]["name"] if context["body"] else ""
 
     def rows():
         for number, item in enumerate(context["items"], start=1):
@@ -113,7 +137,7 @@ def board_export(request, year: int):
                 number,
                 item.reference,
                 item.title,
-                item.organization.name,
+                body_name,
                 item.responsible_person,
                 item.due_on.isoformat(),
                 float(item.progress),
@@ -125,7 +149,7 @@ def board_export(request, year: int):
                     "",
                     part.reference,
                     part.title,
-                    item.organization.name,
+                    body_name,
                     "",
                     part.due_on.isoformat(),
                     float(part.progress),
@@ -134,10 +158,11 @@ def board_export(request, year: int):
                 ]
 
     handle = xlsx_file(header, rows(), title=str(year))
+    suffix = f"-{context['body']['id']}" if context["body"] else ""
     return FileResponse(
         handle,
         as_attachment=True,
-        filename=f"practical-matters-{year}.xlsx",
+        filename=f"practical-matters-{year}{suffix}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 

@@ -15,11 +15,9 @@ from dataclasses import dataclass
 from html import escape  # Django's escape() without its lazy-text check: same output, a third of the cost
 
 from django import forms
-from django.forms.utils import flatatt
 from django.shortcuts import get_object_or_404, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
-from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
@@ -31,6 +29,7 @@ from core.calendar import add_working_days
 from core.pagination import KeysetPage, keyset_page
 from core.publication import published_on_time
 from core.publishing import history as publication_history
+from core.widgets import FastDateInput, FastSelect, FastTextInput, ReadyChoices, translated_labels, url_template
 from organizations.choices import OrganizationKind
 from organizations.selectors import active_tree
 
@@ -79,10 +78,6 @@ def penalty_kind_labels(kinds, labels: dict[str, str] | None = None) -> list[str
     return [labels.get(kind, kind) for kind in kinds or ()]
 
 
-def translated_labels(choices) -> dict[str, str]:
-    return {value: str(label) for value, label in choices.choices}
-
-
 def _kind_labels(kind: str) -> Callable[[dict], list[str]]:
     if kind == "penalty":
         labels = translated_labels(PenaltyKind)
@@ -93,8 +88,7 @@ def _kind_labels(kind: str) -> Callable[[dict], list[str]]:
 
 def detail_url_template(kind: str) -> str:
     """The public detail URL with "{}" for the id: one reversal per list instead of one per row."""
-    placeholder = 9_876_543_210
-    return reverse(DETAIL_URL_NAMES[kind], args=[placeholder]).replace(str(placeholder), "{}")
+    return url_template(DETAIL_URL_NAMES[kind])
 
 
 def table_body(kind: str, rows: list[dict], *, empty_message: str) -> SafeString:
@@ -150,72 +144,6 @@ def column_labels(kind: str) -> dict[str, str]:
 def authority_choices() -> list[tuple[int, str]]:
     """Active governments, departments and development zones, in tree order, indented by depth."""
     return [(pk, "\u3000" * (depth - 1) + name) for pk, name, depth in active_tree(AUTHORITY_KINDS)]
-
-
-class FastSelect(forms.Select):
-    """A select rendered in Python. The authority list has hundreds of options, and Django's
-    template per option costs more than all the database work of the page."""
-
-    # (value, label) pairs → each option's value and its escaped markup split where " selected" goes: the
-    # same hundred authorities are escaped once, not on every request (a few kept: one list per language).
-    _escaped: dict[tuple, list[tuple[str, str, str]]] = {}
-
-    def render(self, name, value, attrs=None, renderer=None):
-        selected = {str(v) for v in self.format_value(value)}
-        pairs = tuple((str(key), str(label)) for key, label in self.choices)
-        escaped = self._escaped.get(pairs)
-        if escaped is None:
-            escaped = [(key, f'<option value="{escape(key)}"', f">{escape(label)}</option>") for key, label in pairs]
-            if len(self._escaped) >= 16:
-                self._escaped.clear()
-            self._escaped[pairs] = escaped
-        options = "".join(f"{head} selected{tail}" if key in selected else head + tail for key, head, tail in escaped)
-        return format_html(
-            '<select name="{}"{}>{}</select>',
-            name,
-            flatatt(self.build_attrs(self.attrs, attrs)),
-            mark_safe(options),  # noqa: S308
-        )
-
-
-class FastInputMixin:
-    """An <input> rendered in Python, attribute for attribute as Django's input template writes it (type,
-    name, value, then the attributes): Django renders every widget through a template, several a page."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        shown = self.format_value(value)
-        final = {"type": self.input_type, "name": name}
-        if shown is not None:
-            final["value"] = str(shown)
-        final.update(self.build_attrs(self.attrs, attrs))
-        written = "".join(
-            f" {key}" if value is True else f' {key}="{escape(str(value))}"'
-            for key, value in final.items()
-            if value is not False and value is not None
-        )
-        return mark_safe(f"<input{written}>")  # noqa: S308 - every value is escaped
-
-
-class FastTextInput(FastInputMixin, forms.TextInput):
-    pass
-
-
-class FastDateInput(FastInputMixin, forms.DateInput):
-    pass
-
-
-class ReadyChoices(BaseChoiceIterator):
-    """Choices already in Django's normal form ((value, label) pairs): Django re-normalises a plain list
-    each time a form is made, item by item — hundreds of authorities on every list request."""
-
-    def __init__(self, pairs: list[tuple]):
-        self.pairs = pairs
-
-    def __iter__(self):
-        return iter(self.pairs)
-
-    def __len__(self):
-        return len(self.pairs)
 
 
 class DisclosureFilterForm(forms.Form):

@@ -76,7 +76,7 @@ def test_the_public_list_filters_by_kind_service_area_and_organization(client, w
 def test_the_public_list_costs_the_same_few_queries_for_any_number_of_rows(client, world, django_assert_num_queries):
     for number in range(30):
         make_pledge(world.department, published=True, title=f"承诺{number}")
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the page, then the bodies' names by id
         response = client.get(reverse("commitments:public_list"))
     assert response.context["page"].next_after is not None
     assert len(response.context["page"].items) == 25
@@ -96,7 +96,7 @@ def test_the_board_lists_the_years_practical_matters_with_their_parts(client, wo
         published=True,
     )
     url = reverse("commitments:board", args=[today().year])
-    with django_assert_num_queries(3):  # items, their parts, the years
+    with django_assert_num_queries(4):  # the bodies with a list, the items, their parts, the years
         response = client.get(url)
     body = response.content.decode()
     assert "新建改建公办幼儿园" in body and "老旧小区综合改造" in body and "去年的实事" not in body
@@ -349,3 +349,20 @@ def test_a_parents_milestone_is_marked_reached_on_its_page(client, world):
     assert milestone.done_on == today()
     again = client.post(url, {"milestone": milestone.pk})
     assert again.status_code == 400  # no longer among the open ones
+
+
+def test_the_board_shows_one_bodys_list_the_citys_first_with_the_others_offered(client, world):
+    practical(world.city, "市级实事一")
+    practical(world.district, "区级实事一")
+    practical(world.district, "区级实事二")
+    url = reverse("commitments:board", args=[today().year])
+    response = client.get(url)
+    assert [item.title for item in response.context["items"]] == ["市级实事一"]
+    assert [body["items"] for body in response.context["bodies"]] == [1, 2]
+    district = client.get(url, {"organization": world.district.pk})
+    assert [item.title for item in district.context["items"]] == ["区级实事一", "区级实事二"]
+    assert f"?organization={world.district.pk}" in district.content.decode()  # export and print follow
+    assert client.get(url, {"organization": world.other_department.pk}).status_code == 404
+    export = client.get(reverse("commitments:board_export", args=[today().year]), {"organization": world.district.pk})
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
+    assert [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["区级实事一", "区级实事二"]

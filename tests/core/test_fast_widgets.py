@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.http import QueryDict
 
-from disclosures.views.public import FastDateInput, FastSelect, FastTextInput
+from core.widgets import FastDateInput, FastSelect, FastTextInput
 
 
 def _form(text_input, date_input, select):

@@ -79,6 +79,12 @@ def sample(database_url: str) -> dict:
         past = [row for row in years if row[0] < this_year]
         biggest_past = max(past, key=lambda row: row[1]) if past else (this_year - 1, 0, 0)
         current = next((row for row in years if row[0] == this_year), (this_year, 0, 0))
+        # The board shows one body's list a page: the body with the longest list this year.
+        board_body = one(
+            f"SELECT organization_id, count(*) FROM {PLEDGES} WHERE {PUBLIC} AND kind = 'practical_matter' "
+            "AND parent_id IS NULL AND year = %s GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1",
+            this_year,
+        ) or (None, 0)
         # The public whole with the most public pledges under it (parts and their parts).
         tree = one(
             f"""SELECT r.id, count(*) FROM {PLEDGES} r
@@ -108,6 +114,7 @@ def sample(database_url: str) -> dict:
         "quietest_count": quietest_count,
         "years": years,
         "this_year": current,
+        "board_body": board_body,
         "past_year": biggest_past,
         "tree": tree,
         "leaf": leaf,
@@ -145,12 +152,17 @@ def cases(data: dict) -> list[common.Case]:
         Case("web: list, fulfilment = overdue", web + q(fulfilment="overdue"), TARGET_MS),
         Case("web: list, title contains “停车”", web + q(q="停车"), TARGET_MS),
         Case(
-            f"web: board {this_year[0]} ({this_year[1]} items, {this_year[2]} with parts)",
+            f"web: board {this_year[0]}, the city's list (of {this_year[1]} items in all lists)",
             f"{board}{this_year[0]}/",
             TARGET_MS,
         ),
         Case(
-            f"web: board {past_year[0]} ({past_year[1]} items, {past_year[2]} with parts)",
+            f"web: board {this_year[0]}, the longest body's list ({data['board_body'][1]} items)",
+            f"{board}{this_year[0]}/?organization={data['board_body'][0]}",
+            TARGET_MS,
+        ),
+        Case(
+            f"web: board {past_year[0]}, the city's list (of {past_year[1]} items in all lists)",
             f"{board}{past_year[0]}/",
             TARGET_MS,
         ),

@@ -1,28 +1,4 @@
-"""Synthetic pledges for benchmarks: seeded, realistic, and shaped like the services make them.
-
-`manage.py generate_pledges --pledges N --milestones-per-pledge M` makes N pledges of every kind — department
-pledges on the four themes, street and township pledges on the fourteen public services, this year's and past
-years' 为民办实事 lists, investment promises and contracts (valid credit codes), PPP duties, procurement
-contracts, civil servants' internal pledges and a few measured ones — with M milestones each and a timeline of
-progress reports for every pledge without parts.
-
-About a third of the pledges sit in trees of up to three levels (a whole, its parts, their parts; same body,
-weights 0.5–3). Progress is reported on the leaves only; every parent carries the weighted roll-up of its
-parts exactly as `services.progress.roll_up` computes it (`rolled_up_share`, level by level, each level
-rounded to 0.01 %), so reporting on a generated leaf moves its ancestors as it would on entered data.
-
-Pledges due in the past are settled (mostly fulfilled; some partly kept, broken, changed by lawful procedure)
-or overdue (already escalated, as the sweep leaves them); pledges still running are in progress with progress
-near the share of time elapsed. Published public pledges carry what core.publication gives them: status,
-version (1 on publication, +1 for each announced change: every progress report of a part, the settlement),
-published_at, corrected_at; a few are withdrawn with a reason, a few are drafts; internal pledges (civil
-servants') are never published. Rows are streamed with COPY on PostgreSQL (ids drawn from the sequences first,
-so parents, milestones and reports know them), bulk_create elsewhere; one transaction per batch.
-
-Deliberately missing, as in the other generators (dishonesty_records.synthetic, disclosures.synthetic):
-audit events, publication versions, ledger entries, outbox rows, evidence files, and the dishonesty records a
-broken pledge proposes — this is benchmark data, not history.
-"""
+"""Synthetic pledge trees in memory: kinds, trees, endings, life cycle, milestones and reports."""
 
 from __future__ import annotations
 
@@ -32,140 +8,43 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection, transaction
 from django.utils import timezone
 
 from core import indicators
-from core.bulk import CopyEncoder, copy_encoded
 from core.identifiers import USCC_ALPHABET, uscc_check_character
 from core.publication import PublicationStatus
 from organizations.choices import OrganizationKind
 from organizations.models import CivilServant, Organization
 
-from .choices import DepartmentTheme, Fulfilment, LawfulGround, PledgeKind, ServiceArea
-from .models import Milestone, Pledge, ProgressReport
-from .services.progress import rolled_up_share
-
-CREATED_BY_LABEL = "generate_pledges（合成基准数据）"
-HUNDRED = Decimal(100)
-CENT = Decimal("0.01")
-
-# --- vocabulary -----------------------------------------------------------------------------------
-
-THEME_TITLES = {
-    DepartmentTheme.DUTY: [
-        "行政许可事项按法定时限办结率100%",
-        "监管事项“双随机、一公开”全覆盖",
-        "信访事项15日内受理告知率100%",
-        "安全生产检查问题整改闭环",
-        "12345热线工单按期办结率不低于98%",
-    ],
-    DepartmentTheme.LAWFUL_ADMINISTRATION: [
-        "重大行政决策合法性审查率100%",
-        "行政执法全过程记录全覆盖",
-        "行政复议纠错案件30日内整改到位",
-        "规范性文件备案审查按期报送",
-        "行政处罚裁量基准公开并严格执行",
-    ],
-    DepartmentTheme.BETTER_SERVICE: [
-        "企业开办一个工作日内办结",
-        "不动产登记一般业务3个工作日办结",
-        "政务服务事项“一网通办”率达到95%",
-        "惠企政策“免申即享”兑现",
-        "涉企证明事项“减证便民”",
-    ],
-    DepartmentTheme.OPEN_GOVERNMENT: [
-        "行政许可、行政处罚信息7个工作日内公示",
-        "政府信息公开申请按期答复率100%",
-        "财政预决算信息按时公开",
-        "重大建设项目批准和实施信息公开",
-    ],
-    DepartmentTheme.OTHER: [
-        "拖欠中小企业账款动态清零",
-        "政府采购合同款项按期支付",
-        "营商环境投诉件10个工作日内办结",
-    ],
-}
-SERVICE_TITLES = {
-    ServiceArea.EMPLOYMENT: ["登记失业人员再就业“一站式”服务", "就业困难人员公益性岗位托底安置"],
-    ServiceArea.PROPERTY_MANAGEMENT: ["老旧小区物业服务全覆盖", "物业纠纷7日内调处回应"],
-    ServiceArea.SCHOOLING: ["适龄儿童入学登记全程代办", "新居民子女入学材料一次告知"],
-    ServiceArea.FAMILY_PLANNING: ["生育登记“零跑腿”办理", "计生特殊家庭联系人制度全覆盖"],
-    ServiceArea.ELDERLY_CARE: ["居家养老服务照料中心全覆盖", "高龄独居老人每周探访"],
-    ServiceArea.DISABILITY: ["困难残疾人生活补贴按月足额发放", "残疾人家庭无障碍改造"],
-    ServiceArea.POVERTY_RELIEF: ["低收入农户动态帮扶全覆盖", "困难群众救助申请5个工作日内审核"],
-    ServiceArea.MEDICAL_INSURANCE: ["城乡居民医保参保率不低于99%", "医保报销材料一次告知"],
-    ServiceArea.HOUSING: ["公租房申请材料一次告知", "危旧房治理改造按期完成"],
-    ServiceArea.TRANSPORT: ["公交站点适老化改造", "背街小巷道路平整"],
-    ServiceArea.PARKING: ["新增公共停车泊位", "错时共享停车泊位开放"],
-    ServiceArea.SAFETY: ["电动自行车集中充电设施覆盖", "出租房屋消防安全检查全覆盖"],
-    ServiceArea.MILITARY_FAMILIES: ["退役军人服务站规范化建设", "重点优抚对象走访慰问全覆盖"],
-    ServiceArea.CONVENIENCE: ["便民服务中心“最多跑一次”", "社区“15分钟便民生活圈”建设"],
-}
-PRACTICAL_TOPICS = [
-    ("新建改建幼儿园", "所", ServiceArea.SCHOOLING),
-    ("新增公共停车泊位", "个", ServiceArea.PARKING),
-    ("老旧小区综合改造", "个", ServiceArea.HOUSING),
-    ("新建城市书房", "家", ServiceArea.CONVENIENCE),
-    ("农贸市场改造提升", "家", ServiceArea.CONVENIENCE),
-    ("新增养老床位", "张", ServiceArea.ELDERLY_CARE),
-    ("既有住宅加装电梯", "台", ServiceArea.HOUSING),
-    ("背街小巷改善", "条", ServiceArea.TRANSPORT),
-    ("新建社区嵌入式体育场地", "处", ServiceArea.CONVENIENCE),
-    ("学校食堂“明厨亮灶”改造", "所", ServiceArea.SCHOOLING),
-    ("新建电动自行车充电设施", "处", ServiceArea.SAFETY),
-    ("残疾人之家规范化建设", "家", ServiceArea.DISABILITY),
-]
-PPP_PROJECTS = ["污水处理厂提标改造", "城市地下综合管廊", "全民健身中心", "智慧停车", "垃圾焚烧发电", "城乡供水一体化"]
-PROCUREMENTS = ["政务云服务", "学校教学设备", "道路保洁服务", "医疗设备", "物业管理服务", "网络安全服务"]
-INVESTMENT_POLICIES = ["厂房租金补贴", "设备投资补助", "人才公寓配套", "研发费用奖励", "用地保障", "产业基金配套"]
-TRADE_NAMES = ["恒远", "华创", "鼎新", "博睿", "云帆", "数智", "安澜", "青禾", "启明", "中泽", "凯越", "东信"]
-INDUSTRIES = ["科技", "智能制造", "生物医药", "新能源", "电子商务", "新材料", "物联网"]
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁沈任姚"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华玉萍红娟建国志文斌浩宇晨欣怡"
-STEPS = ["制定实施方案", "立项审批", "资金落实", "招标采购", "开工建设", "中期评估", "主体完工", "竣工验收"]
-STEPS += ["资金拨付", "总结评估并公示"]
-LEGAL_BASIS = {
-    PledgeKind.DEPARTMENT: "《优化营商环境条例》；《浙江省政务诚信建设实施方案》",
-    PledgeKind.CIVIL_SERVANT: "《中华人民共和国公务员法》第十四条",
-    PledgeKind.STREET: "《杭州市加强政务诚信建设的实施方案》第十四项",
-    PledgeKind.PRACTICAL_MATTER: "市人民代表大会关于民生实事项目的决定",
-    PledgeKind.INVESTMENT_PROMISE: "《优化营商环境条例》第三十一条",
-    PledgeKind.INVESTMENT_CONTRACT: "《中华人民共和国民法典》合同编",
-    PledgeKind.PPP_DUTY: "《基础设施和公用事业特许经营管理办法》",
-    PledgeKind.PROCUREMENT_CONTRACT: "《中华人民共和国政府采购法》第四十三条",
-}
-SETTLEMENT_NOTES = {
-    Fulfilment.FULFILLED: "按期兑现，经现场核验和群众满意度回访，承诺事项全部完成。",
-    Fulfilment.PARTLY_FULFILLED: "主体任务完成，部分事项受客观条件限制未能按期完成，已说明原因并列入下一年度计划。",
-    Fulfilment.BREACHED: "承诺期满未兑现，且未依法定程序变更，经核查属实。",
-}
-DOWN_REASON = "前期统计口径有误，核减重复计算的完成量。"
-
-# Singles (kind, weight) and trees (kind, weight); trees hold about a third of the pledges.
-SINGLE_KINDS = [
-    (PledgeKind.DEPARTMENT, 26),
-    (PledgeKind.STREET, 24),
-    (PledgeKind.CIVIL_SERVANT, 12),
-    (PledgeKind.PRACTICAL_MATTER, 10),
-    (PledgeKind.INVESTMENT_PROMISE, 8),
-    (PledgeKind.INVESTMENT_CONTRACT, 7),
-    (PledgeKind.PPP_DUTY, 6),
-    (PledgeKind.PROCUREMENT_CONTRACT, 7),
-]
-TREE_KINDS = [(PledgeKind.PRACTICAL_MATTER, 50), (PledgeKind.DEPARTMENT, 25), (PledgeKind.STREET, 10)]
-TREE_KINDS += [(PledgeKind.PPP_DUTY, 15)]
-TREE_SHARE = 0.055  # of families: ~10 pledges a tree → about a third of all pledges
-WEIGHTS = [Decimal(w) for w in ("1", "1", "1", "1", "2", "3", "0.5", "1.5")]
-# How a pledge due in the past ended (the overdue ones are still open).
-ENDINGS = [
-    (Fulfilment.FULFILLED, 72),
-    (Fulfilment.PARTLY_FULFILLED, 12),
-    (Fulfilment.OVERDUE, 9),
-    (Fulfilment.BREACHED, 4),
-    (Fulfilment.CHANGED_LAWFULLY, 3),
-]
-PUBLISHED_SHARE, WITHDRAWN_SHARE = 0.92, 0.03  # of public pledges; the rest are drafts (only open ones)
+from ..choices import DepartmentTheme, Fulfilment, LawfulGround, PledgeKind, ServiceArea
+from ..models import Milestone, Pledge, ProgressReport
+from ..services.progress import rolled_up_share
+from .content import (
+    CENT,
+    CREATED_BY_LABEL,
+    DOWN_REASON,
+    ENDINGS,
+    GIVEN,
+    HUNDRED,
+    INDUSTRIES,
+    INVESTMENT_POLICIES,
+    LEGAL_BASIS,
+    PPP_PROJECTS,
+    PRACTICAL_TOPICS,
+    PROCUREMENTS,
+    PUBLISHED_SHARE,
+    SERVICE_TITLES,
+    SETTLEMENT_NOTES,
+    SINGLE_KINDS,
+    STEPS,
+    SURNAMES,
+    THEME_TITLES,
+    TRADE_NAMES,
+    TREE_KINDS,
+    TREE_SHARE,
+    WEIGHTS,
+    WITHDRAWN_SHARE,
+)
 
 
 @dataclass
@@ -530,86 +409,3 @@ class Generator:
 
 
 # --- saving ---------------------------------------------------------------------------------------
-
-
-def generate(pledges: int, *, seed: int, milestones_per_pledge: int = 10, batch_size: int = 5000) -> dict[str, int]:
-    """Make `pledges` pledges (with their milestones and reports); the counts made, by table."""
-    generator = Generator(seed=seed, milestones=milestones_per_pledge)
-    made = {"pledges": 0, "milestones": 0, "reports": 0}
-    batch: list[Node] = []
-    size = 0
-    for family in generator.families(pledges):
-        batch.append(family)
-        size += sum(1 for _ in family.walk())
-        if size >= batch_size:
-            _save(batch, made)
-            batch, size = [], 0
-    if batch:
-        _save(batch, made)
-    return made
-
-
-def _reserve_ids(model, count: int) -> list[int]:
-    if not count:
-        return []
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
-            )
-            return [pk for (pk,) in cursor.fetchall()]
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")  # noqa: S608
-        first = cursor.fetchone()[0] + 1
-    return list(range(first, first + count))
-
-
-def _write(model, records: list) -> None:
-    """COPY with the ids and times as planned (PostgreSQL); bulk_create elsewhere, the times put back."""
-    if not records:
-        return
-    if connection.vendor == "postgresql":
-        fields = list(model._meta.concrete_fields)
-        encoder = CopyEncoder(fields)
-        copy_encoded(model, encoder.attnames, encoder.encode(record.__dict__ for record in records))
-        return
-    stamped = [
-        f.attname
-        for f in model._meta.concrete_fields
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-    ]
-    times = [[getattr(record, name) for name in stamped] for record in records]
-    model.objects.bulk_create(records, batch_size=500)  # auto_now(_add) overwrites the planned times …
-    for record, values in zip(records, times, strict=True):
-        for name, value in zip(stamped, values, strict=True):
-            setattr(record, name, value)
-    model.objects.bulk_update(records, stamped, batch_size=500)  # … so put them back
-
-
-@transaction.atomic
-def _save(families: list[Node], made: dict[str, int]) -> None:
-    nodes = [node for family in families for node in family.walk()]
-    for node, pk in zip(nodes, _reserve_ids(Pledge, len(nodes)), strict=True):
-        node.pledge.pk = pk
-    for family in families:
-        for node in family.walk():
-            for child in node.children:
-                child.pledge.parent_id = node.pledge.pk
-            for milestone in node.milestones:
-                milestone.pledge_id = node.pledge.pk
-            for report in node.reports:
-                report.pledge_id = node.pledge.pk
-    milestones = [m for node in nodes for m in node.milestones]
-    for milestone, pk in zip(milestones, _reserve_ids(Milestone, len(milestones)), strict=True):
-        milestone.pk = pk
-    reports = [r for node in nodes for r in node.reports]
-    for report in reports:
-        report.milestone_id = report.milestone.pk if report.milestone is not None else None
-    for report, pk in zip(reports, _reserve_ids(ProgressReport, len(reports)), strict=True):
-        report.pk = pk
-    _write(Pledge, [node.pledge for node in nodes])
-    _write(Milestone, milestones)
-    _write(ProgressReport, reports)
-    made["pledges"] += len(nodes)
-    made["milestones"] += len(milestones)
-    made["reports"] += len(reports)

@@ -8,6 +8,7 @@ import re
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core import indicators
 from core.choices import Action
@@ -113,7 +114,7 @@ class PledgeForm(forms.Form):
     project = forms.CharField(label=_("Project (PPP, procurement)"), required=False, max_length=200)
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     content = _text(_("What is pledged"), rows=4)
-    legal_basis = forms.CharField(label=_("Legal basis"), required=False, max_length=500)
+    legal_basis = forms.CharField(label=pgettext_lazy("pledge", "Legal basis"), required=False, max_length=500)
     starts_on = forms.DateField(label=_("Starts on"), required=False, widget=DATE_WIDGET)
     due_on = forms.DateField(label=_("Due on"), required=False, widget=DATE_WIDGET)
     is_public = forms.BooleanField(

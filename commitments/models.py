@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.access import ScopedQuerySet
 from core.choices import Action
@@ -63,7 +64,7 @@ class Pledge(PublishableRecord, TimeStampedModel):
 
     title = models.CharField(_("title"), max_length=200)
     content = models.TextField(_("what is pledged"))
-    legal_basis = models.CharField(_("legal basis"), max_length=500, blank=True)
+    legal_basis = models.CharField(pgettext_lazy("pledge", "legal basis"), max_length=500, blank=True)
     starts_on = models.DateField(_("starts on"))
     due_on = models.DateField(_("due on"))
     is_public = models.BooleanField(_("public"), default=True)
@@ -90,6 +91,12 @@ class Pledge(PublishableRecord, TimeStampedModel):
     indicator_target = models.DecimalField(
         _("target (%)"), max_digits=5, decimal_places=1, null=True, blank=True, validators=PERCENT
     )
+    # The latest measured value (the nightly sweep), so that lists show it without measuring on every page.
+    # Derived from published records, so not a new version of the pledge: the pledge page measures live.
+    measured_value = models.DecimalField(
+        _("measured value (%)"), max_digits=5, decimal_places=1, null=True, blank=True, validators=PERCENT
+    )
+    measured_through = models.DateField(_("measured through"), null=True, blank=True)
 
     # A change by lawful procedure (§12): the ground, who approved it, and for investment promises and
     # contracts the compensation for the companies' losses.

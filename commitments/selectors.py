@@ -73,6 +73,8 @@ LIST_COLUMNS = (
     "fulfilment",
     "version",
     "indicator",
+    "indicator_target",
+    "measured_value",
 )
 
 

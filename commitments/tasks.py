@@ -18,6 +18,13 @@ def escalate_overdue_milestones() -> int:
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
+def measure_pledges() -> int:
+    from .services.sweeps import measure_pledges as sweep
+
+    return sweep()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def remind_milestones_due() -> int:
     from .services.sweeps import remind_milestones_due as sweep
 

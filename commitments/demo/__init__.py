@@ -36,7 +36,7 @@ from organizations.models import CivilServant, Organization, User
 
 from .. import services
 from ..models import Milestone, Pledge, ProgressReport
-from ..services.sweeps import escalate_overdue_pledges
+from ..services.sweeps import escalate_overdue_pledges, measure_pledges
 from .other import OBLIGATION_INDICATOR, PENALTY_INDICATOR, other_pledges
 from .practical import practical_matters
 from .spec import DemoPledge, Report, company_uscc
@@ -106,6 +106,7 @@ def seed_pledges() -> int:
         for demo in missing:
             _carry(demo, made[demo.organization, demo.title], today, cast)
         escalate_overdue_pledges(today=today)  # the past-due ones turn overdue, supervisors told once
+        measure_pledges(today=today)  # what the lists show of measured pledges, as the beat would
     return len(missing)
 
 

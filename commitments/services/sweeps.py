@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -112,3 +113,28 @@ def escalate_overdue_milestones(*, today: datetime.date | None = None, batch_siz
         notices=notice,
         batch_size=batch_size,
     )
+
+
+def measure_pledges(*, today: datetime.date | None = None, batch_size: int = BATCH_SIZE) -> int:
+    """The latest value of every open measured pledge, stored so lists can show it (the pledge page measures
+    live). One measurement per pledge — its indicator's queries over the body's records of the period."""
+    from ..selectors import measured
+
+    today = today or timezone.localdate()
+    done = 0
+    pending = Pledge.objects.filter(fulfilment__in=[Fulfilment.IN_PROGRESS, Fulfilment.OVERDUE]).exclude(indicator="")
+    last_id = 0
+    while True:
+        batch = list(pending.filter(pk__gt=last_id).select_related("organization").order_by("pk")[:batch_size])
+        if not batch:
+            return done
+        for pledge in batch:
+            try:
+                measurement = measured(pledge, today=today)
+            except (LookupError, ValidationError):
+                continue  # an indicator no longer registered, or parameters it no longer takes
+            pledge.measured_value = measurement.value
+            pledge.measured_through = measurement.end
+        Pledge.objects.bulk_update(batch, ["measured_value", "measured_through"])
+        done += len(batch)
+        last_id = batch[-1].pk

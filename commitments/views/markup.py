@@ -33,6 +33,18 @@ def progress_bar(progress, label: str | None = None) -> SafeString:
     )
 
 
+def measured_cell(value, target) -> SafeString:
+    """A measured pledge's latest value against its target, instead of a reported progress bar."""
+    if value is None:
+        return mark_safe(f'<span class="small text-muted">{escape(_("not measured yet"))}</span>')  # noqa: S308
+    met = target is None or Decimal(value) >= Decimal(target)
+    target_text = f" / {percent(target)} %" if target is not None else ""
+    return mark_safe(  # noqa: S308 - numbers and an escaped label
+        f'<span class="small"><strong class="{"text-success" if met else "text-danger"}">{percent(value)} %</strong>'
+        f'{target_text} <span class="text-muted">{escape(_("measured"))}</span></span>'
+    )
+
+
 def fulfilment_badge(fulfilment: str, labels: dict[str, str] | None = None) -> SafeString:
     labels = labels if labels is not None else translated_labels(Fulfilment)
     return mark_safe(  # noqa: S308 - a choice value and an escaped label
@@ -59,6 +71,10 @@ def list_body(rows: list[dict], names: dict[int, str], *, empty_message: str) ->
             kind += f" · {escape(areas.get(row['service_area'], row['service_area']))}"
         if row["year"]:
             kind += f" · {row['year']}"
+        if row["indicator"]:
+            progress = measured_cell(row["measured_value"], row["indicator_target"])
+        else:
+            progress = progress_bar(row["progress"], progress_label)
         cells.append(
             f'<tr><td><a href="{detail_url.format(row["id"])}">{escape(row["title"])}</a>'
             f"{measured if row['indicator'] else ''}{updated if row['version'] > 1 else ''}</td>"
@@ -66,7 +82,7 @@ def list_body(rows: list[dict], names: dict[int, str], *, empty_message: str) ->
             f"{escape(names.get(row['organization_id'], ''))}</a></td>"
             f'<td class="small">{kind}</td>'
             f'<td class="text-nowrap">{row["due_on"].isoformat()}</td>'
-            f'<td class="text-nowrap">{progress_bar(row["progress"], progress_label)}</td>'
+            f'<td class="text-nowrap">{progress}</td>'
             f"<td>{fulfilment_badge(row['fulfilment'], fulfilments)}</td></tr>"
         )
     return mark_safe("\n".join(cells))  # noqa: S308 - every value above is escaped

@@ -286,6 +286,7 @@ CELERY_BEAT_SCHEDULE = {
     "dishonesty-repair-overdue": {"task": "dishonesty_records.tasks.flag_overdue_repair_reviews", "schedule": 60 * 60},
     "commitments-escalate-overdue": {"task": "commitments.tasks.escalate_overdue_pledges", "schedule": 60 * 60},
     "commitments-remind-milestones": {"task": "commitments.tasks.remind_milestones_due", "schedule": 60 * 60},
+    "commitments-measure": {"task": "commitments.tasks.measure_pledges", "schedule": 6 * 60 * 60},
     "commitments-escalate-milestones": {"task": "commitments.tasks.escalate_overdue_milestones", "schedule": 60 * 60},
     # One sweep over every registered record type (core.publishing): disclosures, dishonesty records …
     "end-publicity": {"task": "core.tasks.end_due_publicity", "schedule": 60 * 60},

@@ -246,7 +246,7 @@ def test_progress_reported_through_the_api_joins_the_public_timeline_with_its_ev
             "note": NOTE,
             "reason": "",
             "milestone": milestone.pk,
-            "source": "form",
+            "source": "api",
         }
     ]
     assert body["milestones"][0]["id"] == milestone.pk and body["milestones"][0]["done_on"] == today().isoformat()

@@ -73,3 +73,37 @@ def test_a_measured_pledge_needs_a_known_indicator_sane_parameters_and_a_target(
 def test_the_indicators_registered_by_the_publishing_apps():
     keys = {item.key for item in indicators.indicators()}
     assert {KEY, "disclosures.license_published_within", "dishonesty_records.obligations_on_time"} <= keys
+
+
+def test_the_sweep_stores_the_measured_value_and_the_pages_show_it_with_the_records_behind_it(world, client):
+    from django.urls import reverse
+
+    from commitments.models import Pledge
+    from commitments.services.sweeps import measure_pledges
+
+    from .factories import reviewer_of
+
+    long_ago = today() - datetime.timedelta(days=40)
+    on_time = make_penalty(world.department, decided_on=today(), subject_name="按时公示的企业")
+    make_penalty(world.department, decided_on=long_ago, published=False, subject_name="未公示的企业")
+    pledge = services.pledge_create(
+        data=pledge_data(
+            world.department,
+            starts_on=today() - datetime.timedelta(days=60),
+            title="处罚决定七个工作日内公示",
+            indicator=KEY,
+            indicator_parameters={"working_days": 7},
+            indicator_target="95",
+        ),
+        actor=world.user(OWN_ORG),
+    )
+    services.pledge_publish(pledge=pledge, actor=reviewer_of(world.department))
+    assert measure_pledges() == 1
+    pledge = Pledge.objects.get(pk=pledge.pk)
+    assert pledge.measured_value == Decimal("50.0") and pledge.measured_through == today()
+    listed = client.get(reverse("commitments:public_list")).content.decode()
+    assert "50 %" in listed and "95 %" in listed and "text-danger" in listed  # below its target
+    page = client.get(reverse("commitments:public_detail", args=[pledge.pk])).content.decode()
+    # The published decision is named and linked; the unpublished one only counted, by its date.
+    assert "按时公示的企业" in page and reverse("disclosures:public_penalty_detail", args=[on_time.pk]) in page
+    assert "未公示的企业" not in page and long_ago.isoformat() in page

@@ -33,7 +33,7 @@ class PublicProgressReportSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "reason": {"help_text": _("Why progress went down (empty when it did not).")},
             "milestone": {"help_text": _("The milestone this report completed (id), if any.")},
-            "source": {"help_text": _("form, import or measured.")},
+            "source": {"help_text": _("form, import or api.")},
         }
 
 

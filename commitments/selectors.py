@@ -71,7 +71,6 @@ LIST_COLUMNS = (
     "due_on",
     "progress",
     "fulfilment",
-    "version",
     "indicator",
     "indicator_target",
     "measured_value",

@@ -62,7 +62,6 @@ def list_body(rows: list[dict], names: dict[int, str], *, empty_message: str) ->
         f' <span class="badge text-bg-light border" title="{escape(_("Measured by the portal from its own records"))}">'
         f"{escape(_('Measured'))}</span>"
     )
-    updated = f' <span class="badge text-bg-info">{escape(_("Updated"))}</span>'
     progress_label = _("Progress")
     cells = []
     for row in rows:
@@ -77,7 +76,7 @@ def list_body(rows: list[dict], names: dict[int, str], *, empty_message: str) ->
             progress = progress_bar(row["progress"], progress_label)
         cells.append(
             f'<tr><td><a href="{detail_url.format(row["id"])}">{escape(row["title"])}</a>'
-            f"{measured if row['indicator'] else ''}{updated if row['version'] > 1 else ''}</td>"
+            f"{measured if row['indicator'] else ''}</td>"
             f'<td class="small"><a href="?organization={row["organization_id"]}">'
             f"{escape(names.get(row['organization_id'], ''))}</a></td>"
             f'<td class="small">{kind}</td>'

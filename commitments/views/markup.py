@@ -27,21 +27,24 @@ def percent(value) -> str:
 
 def progress_bar(progress, label: str | None = None) -> SafeString:
     shown = percent(progress)
+    label = escape(label or _("Progress"))
     return mark_safe(  # noqa: S308 - a number and an escaped label
         f'<span class="pledge-progress"><progress value="{Decimal(progress or 0):.2f}" max="100" '
-        f'aria-label="{escape(label or _("Progress"))}">{shown} %</progress> <span class="small">{shown} %</span></span>'
+        f'aria-label="{label}">{shown} %</progress> <span class="small">{shown} %</span></span>'
     )
 
 
 def measured_cell(value, target) -> SafeString:
     """A measured pledge's latest value against its target, instead of a reported progress bar."""
     if value is None:
-        return mark_safe(f'<span class="small text-muted">{escape(_("not measured yet"))}</span>')  # noqa: S308
+        not_yet = escape(_("not measured yet"))
+        return mark_safe(f'<span class="small text-muted">{not_yet}</span>')  # noqa: S308
     met = target is None or Decimal(value) >= Decimal(target)
     target_text = f" / {percent(target)} %" if target is not None else ""
+    measured = escape(_("measured"))
     return mark_safe(  # noqa: S308 - numbers and an escaped label
         f'<span class="small"><strong class="{"text-success" if met else "text-danger"}">{percent(value)} %</strong>'
-        f'{target_text} <span class="text-muted">{escape(_("measured"))}</span></span>'
+        f'{target_text} <span class="text-muted">{measured}</span></span>'
     )
 
 
@@ -58,10 +61,8 @@ def list_body(rows: list[dict], names: dict[int, str], *, empty_message: str) ->
         return mark_safe(f'<tr><td colspan="6" class="text-muted">{escape(empty_message)}</td></tr>')  # noqa: S308
     detail_url = url_template("commitments:public_detail")
     kinds, areas, fulfilments = (translated_labels(choices) for choices in (PledgeKind, ServiceArea, Fulfilment))
-    measured = (
-        f' <span class="badge text-bg-light border" title="{escape(_("Measured by the portal from its own records"))}">'
-        f"{escape(_('Measured'))}</span>"
-    )
+    title, badge = escape(_("Measured by the portal from its own records")), escape(_("Measured"))
+    measured = f' <span class="badge text-bg-light border" title="{title}">{badge}</span>'
     progress_label = _("Progress")
     cells = []
     for row in rows:

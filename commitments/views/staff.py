@@ -19,7 +19,7 @@ from core.access import scope_for
 from core.choices import Action
 from core.forms import attach_errors
 from core.publication import PublicationStatus
-from core.staff_acts import Act, act_views
+from core.staff_acts import Act, Target, act_views
 
 from .. import selectors, services
 from ..choices import PledgeKind
@@ -257,9 +257,13 @@ urlpatterns = [
     path("staff/pledges/<int:pk>/edit/", pledge_edit, name="staff_edit"),
     *act_views(
         ACTS,
-        url_prefix="staff/pledges/<int:pk>/",
-        name_prefix="staff_",
-        records=lambda user: pledges_for(user).select_related("organization", "parent"),
+        targets={
+            "record": Target(
+                url_prefix="staff/pledges/<int:pk>/",
+                name_prefix="staff_",
+                queryset=lambda user: pledges_for(user).select_related("organization", "parent"),
+            )
+        },
         render_page=render_detail,
         page_url="commitments:staff_detail",
     ),

@@ -7,9 +7,6 @@ the record page; an action this user may not take answers 403, a record outside 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,8 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
+from core import staff_acts
 from core.forms import attach_errors
 from core.publication import PublicationStatus
 
@@ -55,17 +52,16 @@ def _repairs(user):
     return RepairApplication.objects.in_scope(user)
 
 
-TARGETS = {"record": records_for, "obligation": _obligations, "sanction": _sanctions, "repair": _repairs}
-
-
-@dataclass(frozen=True)
-class Act:
-    name: str  # the URL's last segment, and the form's key on the record page
-    target: str  # what the URL's id names: "record", "obligation", "sanction" or "repair"
-    side: str  # who may: the subject's side or a supervisor over the subject
-    perform: Callable  # (target, cleaned data, actor) -> None; calls one service
-    success: str
-    form_class: type | None = None
+def Act(name, target, side, perform, success, form_class=None):
+    """One act of the table below, on core.staff_acts: `side` says who may (the subject's or a supervisor)."""
+    return staff_acts.Act(
+        name=name,
+        perform=perform,
+        success=success,
+        form_class=form_class,
+        target=target,
+        allowed=lambda user, record: _require_side(side, user, record),
+    )
 
 
 def _files(data):
@@ -245,38 +241,8 @@ def _require_side(side: str, user, record) -> None:
         common.require_supervisor(user, record)
 
 
-def _record_of(user, target, kind: str):
-    if kind == "record":
-        return target
+def _record_of(user, target):
     return get_object_or_404(records_for(user), pk=target.record_id)
-
-
-def action_view(act: Act):
-    @login_required
-    @require_POST
-    def view(request, pk):
-        target = get_object_or_404(TARGETS[act.target](request.user), pk=pk)
-        record = _record_of(request.user, target, act.target)
-        _require_side(act.side, request.user, record)
-        key = act.name if act.target == "record" else f"{act.name}-{target.pk}"
-        form = None
-        if act.form_class is not None:
-            form = act.form_class(request.POST, request.FILES, auto_id=f"id_{key}_%s")
-            if not form.is_valid():
-                return render_detail(request, record, {key: form})
-        try:
-            act.perform(target, form.cleaned_data if form else {}, request.user)
-        except ValidationError as exc:
-            if form is not None and hasattr(exc, "error_dict"):
-                attach_errors(form, exc)
-                return render_detail(request, record, {key: form})
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, str(act.success))
-        return redirect("dishonesty_records:staff_detail", pk=record.pk)
-
-    view.__name__ = view.__qualname__ = f"{act.target}_{act.name.replace('-', '_')}"
-    return view
 
 
 @login_required
@@ -310,21 +276,18 @@ def record_correct(request, pk):
     return render(request, "dishonesty_records/staff/correct.html", {"form": form, "record": record})
 
 
-URL_PREFIXES = {
-    "record": "staff/dishonesty-records/<int:pk>/",
-    "obligation": "staff/dishonesty-records/obligations/<int:pk>/",
-    "sanction": "staff/dishonesty-records/sanctions/<int:pk>/",
-    "repair": "staff/dishonesty-records/repairs/<int:pk>/",
+def _target(prefix: str, name: str, queryset, record_of=_record_of) -> staff_acts.Target:
+    return staff_acts.Target(url_prefix=prefix, name_prefix=f"{name}_", queryset=queryset, record_of=record_of)
+
+
+TARGETS = {
+    "record": _target("staff/dishonesty-records/<int:pk>/", "record", records_for, record_of=None),
+    "obligation": _target("staff/dishonesty-records/obligations/<int:pk>/", "obligation", _obligations),
+    "sanction": _target("staff/dishonesty-records/sanctions/<int:pk>/", "sanction", _sanctions),
+    "repair": _target("staff/dishonesty-records/repairs/<int:pk>/", "repair", _repairs),
 }
 
 urlpatterns = [
     path("staff/dishonesty-records/<int:pk>/correct/", record_correct, name="staff_correct"),
-    *(
-        path(
-            f"{URL_PREFIXES[act.target]}{act.name}/",
-            action_view(act),
-            name=f"{act.target}_{act.name.replace('-', '_')}",
-        )
-        for act in ACTS
-    ),
+    *staff_acts.act_views(ACTS, targets=TARGETS, render_page=render_detail, page_url="dishonesty_records:staff_detail"),
 ]

@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("disclosures.api.urls")),
     path("", include("dishonesty_records.api.urls")),
     path("commitments/", include("commitments.api.urls")),
+    path("", include("civil_servants.api.urls")),
     path("", include("core.api.urls")),
 ]
 

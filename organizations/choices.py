@@ -29,6 +29,8 @@ class ApiScope(models.TextChoices):
     READ = "read", _("Read")
     WRITE = "write", _("Write drafts")
     REVIEW = "review", _("Review and publish")
+    # The exam authority's system: may ask whether an applicant is barred from the exam, nothing else.
+    EXAM_CHECK = "exam_check", _("Check exam applicants")
 
 
 class CivilServantRank(models.TextChoices):

@@ -139,7 +139,7 @@ def api_client_create(*, organization: Organization, name: str, scopes: list[str
     """Returns the client and its token. The token is shown once; only its hash is stored."""
     unknown = sorted(set(scopes) - set(ApiScope.values))
     if not scopes or unknown:
-        raise ValidationError({"scopes": _("Choose scopes from: read, write, review.")})
+        raise ValidationError({"scopes": _("Choose scopes from: read, write, review, exam_check.")})
     token = new_token()
     client = ApiClient(
         organization=organization,

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "disclosures",
     "dishonesty_records",
     "commitments",
+    "civil_servants",
     "sharing",
     "mock_national",
     "portal",
@@ -215,6 +216,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_ANON_RATE", default="120/min"),
         "principal": env("API_CLIENT_RATE", default="1200/min"),
+        "exam_eligibility": env("API_EXAM_ELIGIBILITY_RATE", default="60/min"),
     },
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [

@@ -24,3 +24,54 @@ UNTIL_GIVEN_GROUNDS = frozenset({ExamGround.JOINT_PUNISHMENT})  # barred while l
 OPTIONAL_UNTIL_GROUNDS = frozenset({ExamGround.OTHER_STATUTORY, ExamGround.EXAM_ORGANISED})  # none: for life
 FIVE_YEAR_GROUNDS = frozenset({ExamGround.EXAM_SERIOUS})
 EXAM_BAR_YEARS = 5
+
+
+class FilePurpose(models.TextChoices):
+    """Why a credit file is opened: asked every time, logged, and shown to the servant."""
+
+    APPOINTMENT_REVIEW = "appointment_review", _("Appointment review (任用审查)")
+    ANNUAL_APPRAISAL = "annual_appraisal", _("Annual appraisal (年度考核)")
+    PROMOTION = "promotion", _("Promotion (晋升)")
+    AWARD = "award", _("Award or honour (评优评先)")
+    DISCIPLINE_CASE = "discipline_case", _("Discipline case (纪律审查)")
+    SUPERVISION = "supervision", _("Supervision (监督检查)")
+    OWN_FILE = "own_file", _("The servant's own file (本人查阅)")
+
+
+class EligibilityPurpose(models.TextChoices):
+    APPOINTMENT = "appointment", _("Appointment (任用)")
+    PROMOTION = "promotion", _("Promotion (晋升)")
+    AWARD = "award", _("Award (奖励)")
+    HONOURS = "honours", _("Honours (评优评先)")
+
+
+class CareerEntryKind(models.TextChoices):
+    COMMENDATION = "commendation", _("Commendation (奖励)")
+    DISCIPLINE = "discipline", _("Disciplinary sanction (处分)")
+
+
+class DisciplineSeverity(models.TextChoices):
+    """公务员法 第六十二条; the periods in which a sanction bars promotion (第六十四条)."""
+
+    WARNING = "warning", _("Warning (警告)")
+    DEMERIT = "demerit", _("Demerit (记过)")
+    MAJOR_DEMERIT = "major_demerit", _("Major demerit (记大过)")
+    DEMOTION = "demotion", _("Demotion (降级)")
+    REMOVAL = "removal", _("Removal from post (撤职)")
+    DISMISSAL = "dismissal", _("Dismissal (开除)")
+
+
+# 公务员法 第六十四条: the months a sanction lasts (during which promotion is barred).
+DISCIPLINE_MONTHS = {
+    DisciplineSeverity.WARNING: 6,
+    DisciplineSeverity.DEMERIT: 12,
+    DisciplineSeverity.MAJOR_DEMERIT: 18,
+    DisciplineSeverity.DEMOTION: 24,
+    DisciplineSeverity.REMOVAL: 24,
+}
+
+
+class CourseAudience(models.TextChoices):
+    ALL = "all", _("All civil servants")
+    LEADERS = "leaders", _("Leading cadres (领导干部)")
+    NEW_ENTRANTS = "new_entrants", _("New entrants (新录用人员)")

@@ -79,6 +79,15 @@ class User(AbstractUser):
         related_name="users",
     )
     full_name = models.CharField(_("full name"), max_length=60, blank=True)
+    # A civil servant's own account (self-service): reads their own file, signs their pledge, objects in person.
+    civil_servant = models.OneToOneField(
+        "CivilServant",
+        verbose_name=_("civil servant"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="account",
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -18,7 +18,7 @@ from core.identifiers import mask_resident_id, validate_resident_id
 from core.models import TimeStampedModel
 from organizations.models import Organization
 
-from .choices import ExamGround
+from ..choices import ExamGround
 
 
 class ExamDisqualificationQuerySet(ScopedQuerySet):

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("disclosures.urls")),
     path("", include("dishonesty_records.urls")),
     path("", include("commitments.urls")),
+    path("", include("civil_servants.urls")),
     path("", include("sharing.urls")),
     path("healthz", healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

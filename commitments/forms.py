@@ -64,8 +64,7 @@ class PublicFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         everything = _("All")
-        public_kinds = [(value, label) for value, label in PledgeKind.choices if value != PledgeKind.CIVIL_SERVANT]
-        self.fields["kind"].choices = _choices(public_kinds, blank=everything)
+        self.fields["kind"].choices = _choices(PledgeKind.choices, blank=everything)
         self.fields["service_area"].choices = _choices(ServiceArea.choices, blank=everything)
         self.fields["fulfilment"].choices = _choices(Fulfilment.choices, blank=everything)
 

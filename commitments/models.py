@@ -8,6 +8,7 @@ core.indicators. A parent pledge's progress is its children's, weighted (selecto
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -127,6 +128,11 @@ class Pledge(PublishableRecord, TimeStampedModel):
         related_name="breaches",
     )
 
+    # A civil servant's pledge before taking office, signed by the servant in person (self-service): when, and
+    # the SHA-256 of the text they were shown, so the version they signed can be proven. Signing publishes it.
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    signed_text_sha256 = models.CharField(_("SHA-256 of the text signed"), max_length=64, blank=True)
+
     # Set by the sweep when it has told supervisors the pledge is overdue, so it does so once.
     overdue_escalated_at = models.DateTimeField(_("overdue escalated at"), null=True, blank=True)
 
@@ -171,6 +177,11 @@ class Pledge(PublishableRecord, TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.fulfilment in OPEN_FULFILMENTS
+
+    @property
+    def text_sha256(self) -> str:
+        """What a signature binds: the title and the text as shown."""
+        return hashlib.sha256(f"{self.title}\n{self.content}".encode()).hexdigest()
 
 
 class Milestone(TimeStampedModel):

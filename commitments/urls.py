@@ -1,5 +1,5 @@
-from .views import imports, public, staff
+from .views import imports, own, public, staff
 
 app_name = "commitments"
 
-urlpatterns = [*imports.urlpatterns, *public.urlpatterns, *staff.urlpatterns]
+urlpatterns = [*imports.urlpatterns, *public.urlpatterns, *staff.urlpatterns, *own.urlpatterns]

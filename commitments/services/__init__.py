@@ -10,7 +10,15 @@ from .fulfilment import (
     ppp_responsibility_assign,
     propose_dishonesty_record,
 )
-from .pledges import clean_pledge, pledge_correct, pledge_create, pledge_publish, pledge_update, pledge_withdraw
+from .pledges import (
+    clean_pledge,
+    pledge_correct,
+    pledge_create,
+    pledge_publish,
+    pledge_sign,
+    pledge_update,
+    pledge_withdraw,
+)
 from .progress import milestone_add, milestone_complete, pledge_report_progress, roll_up, rolled_up_share
 
 __all__ = [
@@ -25,6 +33,7 @@ __all__ = [
     "pledge_publish",
     "pledge_report_progress",
     "pledge_settle",
+    "pledge_sign",
     "pledge_update",
     "pledge_withdraw",
     "ppp_responsibility_assign",

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import indicators
@@ -162,7 +163,8 @@ def clean_pledge(data: dict, *, instance: Pledge | None = None) -> dict:
             error("civil_servant", _("Choose the civil servant who pledges."))
         else:
             cleaned["organization"] = person.organization
-            cleaned["is_public"] = False  # personal, kept in the person's credit file
+            # Internal until the servant signs it in person (pledge_sign), which publishes it.
+            cleaned["is_public"] = bool(instance is not None and instance.signed_at)
     else:
         cleaned["civil_servant"] = None
     parent = cleaned.get("parent")
@@ -304,6 +306,34 @@ def pledge_correct(*, pledge: Pledge, data: dict, reason: str, actor) -> Pledge:
         change=change,
         audit_action="commitments.pledge.update",
     )
+    return pledge
+
+
+@transaction.atomic
+def pledge_sign(*, pledge: Pledge, text_sha256: str, actor) -> Pledge:
+    """A civil servant signs their pledge before taking office, in person: the time and the text they were
+    shown are recorded, and the signed pledge goes on public view (the ledger, the national platform)."""
+    pledge = locked(pledge)
+    if pledge.kind != PledgeKind.CIVIL_SERVANT or getattr(actor, "civil_servant_id", None) != pledge.civil_servant_id:
+        raise PermissionDenied(_("Only the civil servant who makes this pledge may sign it."))
+    if pledge.signed_at is not None:
+        raise ValidationError(_("This pledge is already signed."), code="illegal_transition")
+    if not pledge.is_open:
+        raise ValidationError(_("This pledge is settled: it can no longer be signed."), code="illegal_transition")
+    if text_sha256 != pledge.text_sha256:
+        raise ValidationError(
+            {"text_sha256": [_("The pledge's text changed since you opened it: read it again before signing.")]}
+        )
+    pledge.signed_at, pledge.signed_text_sha256, pledge.is_public = timezone.now(), text_sha256, True
+    pledge.save(update_fields=["signed_at", "signed_text_sha256", "is_public", "updated_at"])
+    audit_log(
+        actor=actor,
+        action="commitments.pledge.sign",
+        target=pledge,
+        after={"signed_at": pledge.signed_at.isoformat(), "text_sha256": text_sha256},
+    )
+    if pledge.status == PublicationStatus.DRAFT:
+        apply_transition(pledge, action=PublicationAction.PUBLISH, actor=actor, payload_builder=national.to_national)
     return pledge
 
 

@@ -29,8 +29,8 @@ from ..services import rolled_up_share
 from . import markup
 
 PAGE_SIZE = 25
-# The kinds a visitor can pick as tabs; a civil servant's pledge is never public.
-PUBLIC_KINDS = [(value, label) for value, label in PledgeKind.choices if value != PledgeKind.CIVIL_SERVANT]
+# The kinds a visitor can pick; a civil servant's pledge is public once they have signed it.
+PUBLIC_KINDS = PledgeKind.choices
 
 
 @require_GET

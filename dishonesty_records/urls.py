@@ -1,5 +1,5 @@
-from .views import actions, public, staff
+from .views import actions, own, public, staff
 
 app_name = "dishonesty_records"
 
-urlpatterns = [*public.urlpatterns, *staff.urlpatterns, *actions.urlpatterns]
+urlpatterns = [*public.urlpatterns, *staff.urlpatterns, *actions.urlpatterns, *own.urlpatterns]

@@ -37,6 +37,18 @@ def acts_for_subject(actor, record: DishonestyRecord) -> bool:
     return scope_for(actor, Action.CHANGE).covers(path) or scope_for(actor, Action.REVIEW).covers(path)
 
 
+def is_the_person(actor, record: DishonestyRecord) -> bool:
+    """The civil servant the record is about, signed in with their own account (self-service)."""
+    person = getattr(actor, "civil_servant_id", None)
+    return bool(person) and record.civil_servant_id == person
+
+
+def require_subject_or_person(actor, record: DishonestyRecord) -> None:
+    """An objection (申辩) may come from the body's staff or, for a record about a civil servant, in person."""
+    if not (acts_for_subject(actor, record) or is_the_person(actor, record)):
+        raise PermissionDenied(_("Only the person this record is about, or their organization's staff, may object."))
+
+
 def supervises(actor, record: DishonestyRecord) -> bool:
     return scope_for(actor, Action.SUPERVISE).covers(record.subject_organization.path)
 

@@ -247,9 +247,10 @@ def record_update(*, record: DishonestyRecord, data: dict, actor) -> DishonestyR
 
 @transaction.atomic
 def record_object(*, record: DishonestyRecord, statement: str, actor, files=()) -> DishonestyRecord:
-    """The subject's defence (申辩), within the objection period."""
+    """The subject's defence (申辩), within the objection period: by the body's staff, or in person by the
+    civil servant the record is about."""
     record = locked(record)
-    common.require_subject_side(actor, record)
+    common.require_subject_or_person(actor, record)
     if record.stage != Stage.PROPOSED or record.objection_waived_at:
         raise illegal(_("An objection can be filed only while a proposal awaits it."))
     if record.objection_deadline < timezone.localdate():

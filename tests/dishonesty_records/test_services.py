@@ -321,7 +321,7 @@ def test_an_objection_is_filed_once(world, people):
 def test_only_the_subjects_side_objects_and_it_must_say_why(world, people):
     record = propose(world, people)
     for outsider in (world.user(OTHER_ORG), people["supervisor"]):
-        with pytest.raises(PermissionDenied, match="Only the staff of the organization this record is about"):
+        with pytest.raises(PermissionDenied, match="Only the person this record is about, or their organization.s staff, may object"):
             services.record_object(record=record, statement="我们不同意该认定，理由如下……", actor=outsider)
     with pytest.raises(ValidationError) as raised:
         services.record_object(record=record, statement="不同意", actor=people["staff"])

@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core.identifiers import resident_id_check_character, uscc_check_character
 
@@ -215,11 +216,42 @@ def seed_users() -> list[DemoLogin]:
     return demo_logins()
 
 
+# Civil servants' own accounts (self-service): no role; they read their own file and sign their pledge.
+DEMO_SERVANT_ACCOUNTS = [("servant", "刘建国", "市市场监管局")]
+
+
 def demo_logins() -> list[DemoLogin]:
     return [
-        DemoLogin(username, str(Role(role).label), home, jurisdiction or home)
-        for username, _full_name, home, role, jurisdiction in DEMO_USERS
+        *(
+            DemoLogin(username, str(Role(role).label), home, jurisdiction or home)
+            for username, _full_name, home, role, jurisdiction in DEMO_USERS
+        ),
+        *(
+            DemoLogin(username, str(_("Civil servant (own file)")), home, home)
+            for username, _name, home in DEMO_SERVANT_ACCOUNTS
+        ),
     ]
+
+
+@transaction.atomic
+def seed_servant_accounts() -> int:
+    """The demo civil servants' own log-ins, linked to their records (after seed_civil_servants)."""
+    made = 0
+    for username, name, home in DEMO_SERVANT_ACCOUNTS:
+        servant = CivilServant.objects.filter(name=name, organization__short_name=home).first()
+        if servant is None or User.objects.filter(username=username).exists():
+            continue
+        user = User(
+            username=username,
+            full_name=name,
+            organization=servant.organization,
+            civil_servant=servant,
+            email=f"{username}@demo.hangzhou.example",
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        made += 1
+    return made
 
 
 DEMO_CIVIL_SERVANTS = [

@@ -86,7 +86,7 @@ def test_workspace_requires_login(client):
 def test_every_demo_user_can_log_in(client):
     from django.core.management import call_command
 
-    from organizations.demo import DEMO_USERS
+    from organizations.demo import DEMO_SERVANT_ACCOUNTS, DEMO_USERS
 
     call_command("seed_demo", verbosity=0)
     for username, *_rest in DEMO_USERS:
@@ -94,6 +94,11 @@ def test_every_demo_user_can_log_in(client):
         response = client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD})
         assert response.status_code == 302, username
         assert client.get(reverse("portal:workspace")).status_code == 200
+    # A civil servant's own log-in reaches their pledge before taking office, to read and sign.
+    for username, name, _home in DEMO_SERVANT_ACCOUNTS:
+        client.logout()
+        assert client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD}).status_code == 302
+        assert name in client.get(reverse("commitments:my_pledges")).content.decode()
 
 
 def test_the_public_directory_lists_the_tree(client, world):

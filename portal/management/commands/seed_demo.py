@@ -21,6 +21,7 @@ class Command(BaseCommand):
         city = organizations_demo.seed_organizations()
         logins = organizations_demo.seed_users()
         people = organizations_demo.seed_civil_servants()
+        organizations_demo.seed_servant_accounts()
         disclosures = disclosures_demo.seed_disclosures()
         dishonesty_records = dishonesty_demo.seed_dishonesty_records()
         pledges = commitments_demo.seed_pledges()

@@ -1,3 +1,504 @@
-"""Placeholder: filled in by its owner."""
+"""Integrity education pages: the course catalogue and its forms, completions (one by one or from a file,
+with the progress bar of core.imports), the yearly completion rates of one's subtree, and the handbook —
+its public reading view (published pages, latest version, the version history) and the staff editor.
 
-urlpatterns = []
+Staff pages are for personnel officers; an organization, course or import outside one's personnel scope
+answers 404, exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from core import imports
+from core.access import scope_for
+from core.choices import Action
+from core.spreadsheets import csv_response, xlsx_response
+from organizations.models import CivilServant, Organization
+
+from .. import importing, tasks
+from ..choices import CourseAudience
+from ..models import Completion, Course, HandbookPage, HandbookVersion
+from ..selectors import education as selectors
+from ..services import education as services
+
+FORMATS = ("csv", "xlsx")
+
+
+def _require_personnel(request):
+    if scope_for(request.user, Action.PERSONNEL).is_empty:
+        raise PermissionDenied
+    return Organization.objects.for_user(request.user, Action.PERSONNEL).filter(is_active=True)
+
+
+def _put_errors(form: forms.Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, messages_ in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+# --- courses ---------------------------------------------------------------------------------------------
+
+
+class CourseForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    hours = forms.DecimalField(label=gettext_lazy("Hours"), max_digits=5, decimal_places=1)
+    provider = forms.CharField(
+        label=gettext_lazy("Provider"), max_length=100, help_text=gettext_lazy("For example 干部学习新干线, 市委党校.")
+    )
+    year = forms.IntegerField(label=gettext_lazy("Year"))
+    audience = forms.ChoiceField(label=gettext_lazy("Audience"), choices=CourseAudience.choices)
+    mandatory = forms.BooleanField(label=gettext_lazy("Mandatory"), required=False)
+    organization = forms.ModelChoiceField(
+        label=gettext_lazy("Offered by"), queryset=Organization.objects.none(), empty_label=None
+    )
+    is_active = forms.BooleanField(label=gettext_lazy("Offered"), required=False, initial=True)
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+
+
+@login_required
+@require_GET
+def course_list(request):
+    _require_personnel(request)
+    courses = services.courses_for_user(request.user).select_related("organization")
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        courses = courses.filter(year=int(year))
+    return render(
+        request,
+        "civil_servants/education/course_list.html",
+        {"courses": courses[:500], "year": year, "years": selectors.course_years()},
+    )
+
+
+@login_required
+def course_create(request):
+    organizations = _require_personnel(request)
+    initial = {"year": timezone.localdate().year, "organization": request.user.organization_id, "is_active": True}
+    form = CourseForm(request.POST or None, organizations=organizations, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.course_create(data=form.cleaned_data, actor=request.user)
+        except ValidationError as error:
+            _put_errors(form, error)
+        else:
+            messages.success(request, _("Course added to the catalogue."))
+            return redirect("civil_servants:course_list")
+    return render(request, "civil_servants/education/course_form.html", {"form": form, "course": None})
+
+
+@login_required
+def course_edit(request, pk: int):
+    organizations = _require_personnel(request)
+    course = get_object_or_404(services.courses_for_user(request.user), pk=pk)
+    initial = {name: getattr(course, name) for name in services.COURSE_FIELDS}
+    form = CourseForm(request.POST or None, organizations=organizations, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.course_update(course=course, data=form.cleaned_data, actor=request.user)
+        except ValidationError as error:
+            _put_errors(form, error)
+        else:
+            messages.success(request, _("Course saved."))
+            return redirect("civil_servants:course_list")
+    return render(request, "civil_servants/education/course_form.html", {"form": form, "course": course})
+
+
+# --- completions -----------------------------------------------------------------------------------------
+
+
+class CompletionForm(forms.Form):
+    staff_number = forms.CharField(label=gettext_lazy("Staff number (工号)"), max_length=30)
+    course = forms.ModelChoiceField(label=gettext_lazy("Course"), queryset=Course.objects.none())
+    completed_on = forms.DateField(label=gettext_lazy("Completed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    hours = forms.DecimalField(
+        label=gettext_lazy("Hours credited"),
+        max_digits=5,
+        decimal_places=1,
+        required=False,
+        help_text=gettext_lazy("Leave empty for the course's hours."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = Course.objects.filter(is_active=True).order_by("-year", "title")
+
+
+@login_required
+def completion_create(request):
+    _require_personnel(request)
+    form = CompletionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        servant = (
+            CivilServant.objects.in_scope(request.user, Action.PERSONNEL)
+            .select_related("organization")
+            .filter(staff_number=form.cleaned_data["staff_number"].strip())
+            .first()
+        )
+        if servant is None:
+            form.add_error("staff_number", _("No civil servant with this staff number is found among those you keep."))
+        else:
+            try:
+                services.completion_record(
+                    civil_servant=servant,
+                    course=form.cleaned_data["course"],
+                    completed_on=form.cleaned_data["completed_on"],
+                    hours=form.cleaned_data["hours"],
+                    actor=request.user,
+                )
+            except PermissionDenied:
+                form.add_error("staff_number", _("This civil servant is outside your personnel scope."))
+            except ValidationError as error:
+                _put_errors(form, error)
+            else:
+                messages.success(request, _("Completion recorded."))
+                return redirect("civil_servants:completion_create")
+    recent = Completion.objects.in_scope(request.user, Action.PERSONNEL).select_related("civil_servant", "course")[:20]
+    return render(request, "civil_servants/education/completion_form.html", {"form": form, "recent": recent})
+
+
+# --- completion rates ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def completion_rates(request):
+    organizations = _require_personnel(request)
+    roots = list(organizations.order_by("path"))
+    if not roots:
+        raise PermissionDenied
+    chosen = request.GET.get("organization", "")
+    root = roots[0]
+    if chosen:
+        root = next((o for o in roots if chosen.isdigit() and o.pk == int(chosen)), None)
+        if root is None:
+            raise Http404
+    year_text = request.GET.get("year", "")
+    year = int(year_text) if year_text.isdigit() else timezone.localdate().year
+    rows = selectors.completion_rates(year=year, root=root)
+    years = sorted({*selectors.course_years(), year}, reverse=True)
+    return render(
+        request,
+        "civil_servants/education/rates.html",
+        {"rows": rows, "root": root, "year": year, "years": years, "organizations": roots},
+    )
+
+
+# --- completion import -----------------------------------------------------------------------------------
+
+
+class CompletionUploadForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        label=gettext_lazy("Organization"),
+        queryset=Organization.objects.none(),
+        empty_label=None,
+        help_text=gettext_lazy("Only civil servants of this organization (and the bodies under it) are recorded."),
+    )
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx"}),
+        help_text=gettext_lazy(
+            "CSV (UTF-8 or GB18030) or Excel .xlsx, at most 10 MB: 工号 (staff number), 课程 (course title), "
+            "年度 (the course's year, when titles repeat), 完成日期 (date), 学时 (hours, optional)."
+        ),
+    )
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+
+    def clean_file(self):
+        return imports.check_import_upload(self.cleaned_data["file"], max_bytes=importing.MAX_UPLOAD_BYTES)
+
+
+def _jobs(request):
+    return importing.jobs_for(request.user).select_related("organization", "created_by")
+
+
+def _status_context(job) -> dict:
+    context = {
+        "job": job,
+        "running": imports.is_running(job),
+        "processed": importing.live_progress(job),
+        "percent": importing.live_percent(job),
+        "refusal": importing.confirmation_refusal(job),
+    }
+    if not context["running"]:
+        context["warnings"] = [e for e in job.errors if e.get("level") == "warning"][:20]
+        context["first_errors"] = [e for e in job.errors if e.get("level") != "warning"][:20]
+    return context
+
+
+@login_required
+@require_GET
+def completion_import_list(request):
+    _require_personnel(request)
+    jobs = _jobs(request).defer("errors")[:50]
+    return render(request, "civil_servants/education/imports/list.html", {"jobs": jobs})
+
+
+@login_required
+def completion_import_upload(request):
+    organizations = _require_personnel(request)
+    initial = {"organization": request.user.organization_id}
+    form = CompletionUploadForm(
+        request.POST or None, request.FILES or None, organizations=organizations, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        job = importing.job_create(
+            organization=form.cleaned_data["organization"],
+            upload=form.cleaned_data["file"],
+            actor=request.user,
+            language=translation.get_language(),
+        )
+        transaction.on_commit(lambda: tasks.check_completion_import.delay(job.pk))
+        messages.success(request, _("File uploaded. It is being checked; nothing is saved before you confirm."))
+        return redirect("civil_servants:completion_import_detail", pk=job.pk)
+    return render(request, "civil_servants/education/imports/upload.html", {"form": form})
+
+
+@login_required
+@require_GET
+def completion_import_detail(request, pk: int):
+    job = get_object_or_404(_jobs(request), pk=pk)
+    return render(request, "civil_servants/education/imports/detail.html", _status_context(job))
+
+
+@login_required
+@require_GET
+def completion_import_progress(request, pk: int):
+    job = get_object_or_404(_jobs(request), pk=pk)
+    return render(request, "civil_servants/education/imports/_status.html", _status_context(job))
+
+
+@login_required
+@require_GET
+def completion_import_status(request, pk: int):
+    job = get_object_or_404(_jobs(request).defer("errors"), pk=pk)
+    document = importing.status_document(job)
+    document["detail_url"] = reverse("civil_servants:completion_import_detail", args=[job.pk])
+    return JsonResponse(document)
+
+
+@login_required
+@require_POST
+def completion_import_confirm(request, pk: int):
+    job = get_object_or_404(_jobs(request), pk=pk)
+    refusal = importing.confirmation_refusal(job)
+    if refusal:
+        messages.error(request, refusal)
+    elif importing.job_confirm(job=job, actor=request.user):
+        transaction.on_commit(lambda: tasks.run_completion_import.delay(job.pk))
+        messages.success(request, _("Import confirmed; the completions are being saved."))
+    return redirect("civil_servants:completion_import_detail", pk=job.pk)
+
+
+@login_required
+@require_GET
+def completion_import_error_report(request, pk: int):
+    job = get_object_or_404(_jobs(request), pk=pk)
+    return imports.error_report_response(job.errors, f"completion-import-{job.pk}-errors.csv")
+
+
+@login_required
+@require_GET
+def completion_import_template(request, file_format: str):
+    if file_format not in FORMATS:
+        raise Http404
+    _require_personnel(request)
+    header = importing.template_headers()
+    filename = f"course-completions-template.{file_format}"
+    if file_format == "csv":
+        return csv_response(header, [], filename)
+    return xlsx_response(header, [], filename, title="completions")
+
+
+# --- the handbook: public reading view -------------------------------------------------------------------
+
+
+def _latest_versions(pages) -> dict[int, HandbookVersion]:
+    """The latest version of each page, in one query."""
+    latest: dict[int, HandbookVersion] = {}
+    for version in HandbookVersion.objects.filter(page__in=list(pages)).order_by("page_id", "-number"):
+        latest.setdefault(version.page_id, version)
+    return latest
+
+
+@require_GET
+def handbook_index(request):
+    pages = list(HandbookPage.objects.filter(is_published=True))
+    latest = _latest_versions(pages)
+    entries = [(page, latest[page.pk]) for page in pages if page.pk in latest]
+    return render(request, "civil_servants/handbook/index.html", {"entries": entries})
+
+
+@require_GET
+def handbook_page(request, slug: str):
+    page = get_object_or_404(HandbookPage, slug=slug, is_published=True)
+    versions = list(page.versions.order_by("-number"))
+    if not versions:
+        raise Http404
+    return render(
+        request,
+        "civil_servants/handbook/page.html",
+        {"page": page, "version": versions[0], "versions": versions, "latest": versions[0]},
+    )
+
+
+@require_GET
+def handbook_version(request, slug: str, number: int):
+    page = get_object_or_404(HandbookPage, slug=slug, is_published=True)
+    versions = list(page.versions.order_by("-number"))
+    version = next((v for v in versions if v.number == number), None)
+    if version is None:
+        raise Http404
+    return render(
+        request,
+        "civil_servants/handbook/page.html",
+        {"page": page, "version": version, "versions": versions, "latest": versions[0]},
+    )
+
+
+# --- the handbook: the staff editor ----------------------------------------------------------------------
+
+
+class HandbookPageForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    slug = forms.CharField(
+        label=gettext_lazy("Address"),
+        max_length=80,
+        required=False,
+        help_text=gettext_lazy("Lower-case letters, digits and hyphens: /handbook/<address>/."),
+    )
+    position = forms.IntegerField(label=gettext_lazy("Position"), required=False, min_value=0, initial=0)
+    body = forms.CharField(label=gettext_lazy("Text"), widget=forms.Textarea(attrs={"rows": 16}))
+    note = forms.CharField(label=gettext_lazy("What changed"), max_length=200, required=False)
+
+
+class HandbookEditForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    body = forms.CharField(label=gettext_lazy("Text"), widget=forms.Textarea(attrs={"rows": 16}))
+    note = forms.CharField(label=gettext_lazy("What changed"), max_length=200)
+
+
+def _require_editor(request) -> None:
+    if not services.may_edit_handbook(request.user):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def handbook_staff_list(request):
+    _require_editor(request)
+    pages = list(HandbookPage.objects.all())
+    latest = _latest_versions(pages)
+    entries = [(page, latest.get(page.pk)) for page in pages]
+    return render(request, "civil_servants/handbook/staff_list.html", {"entries": entries})
+
+
+@login_required
+def handbook_staff_create(request):
+    _require_editor(request)
+    form = HandbookPageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            page = services.handbook_page_create(data=form.cleaned_data, actor=request.user)
+        except ValidationError as error:
+            _put_errors(form, error)
+        else:
+            messages.success(request, _("Page created; it is not on public view until you publish it."))
+            return redirect("civil_servants:handbook_staff_page", pk=page.pk)
+    return render(request, "civil_servants/handbook/staff_form.html", {"form": form, "page": None})
+
+
+@login_required
+def handbook_staff_page(request, pk: int):
+    """One page for its editors: every version (kept, viewable), a form for the next, publishing."""
+    _require_editor(request)
+    page = get_object_or_404(HandbookPage, pk=pk)
+    versions = list(page.versions.order_by("-number"))
+    latest = versions[0] if versions else None
+    initial = {"title": latest.title, "body": latest.body} if latest else {}
+    form = HandbookEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.handbook_page_edit(page=page, data=form.cleaned_data, actor=request.user)
+        except ValidationError as error:
+            _put_errors(form, error)
+        else:
+            messages.success(request, _("Version %(number)d saved.") % {"number": version.number})
+            return redirect("civil_servants:handbook_staff_page", pk=page.pk)
+    shown = latest
+    number = request.GET.get("version", "")
+    if number.isdigit():
+        shown = next((v for v in versions if v.number == int(number)), None)
+        if shown is None:
+            raise Http404
+    return render(
+        request,
+        "civil_servants/handbook/staff_page.html",
+        {"page": page, "versions": versions, "shown": shown, "latest": latest, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def handbook_staff_publish(request, pk: int):
+    _require_editor(request)
+    page = get_object_or_404(HandbookPage, pk=pk)
+    published = request.POST.get("published", "1") == "1"
+    try:
+        services.handbook_page_publish(page=page, actor=request.user, published=published)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The page is on public view.") if published else _("The page is off public view."))
+    return redirect("civil_servants:handbook_staff_page", pk=page.pk)
+
+
+urlpatterns = [
+    path("staff/education/courses/", course_list, name="course_list"),
+    path("staff/education/courses/new/", course_create, name="course_create"),
+    path("staff/education/courses/<int:pk>/edit/", course_edit, name="course_edit"),
+    path("staff/education/completions/new/", completion_create, name="completion_create"),
+    path("staff/education/rates/", completion_rates, name="completion_rates"),
+    path("staff/education/imports/", completion_import_list, name="completion_import_list"),
+    path("staff/education/imports/new/", completion_import_upload, name="completion_import_upload"),
+    path(
+        "staff/education/imports/template.<slug:file_format>",
+        completion_import_template,
+        name="completion_import_template",
+    ),
+    path("staff/education/imports/<int:pk>/", completion_import_detail, name="completion_import_detail"),
+    path("staff/education/imports/<int:pk>/progress/", completion_import_progress, name="completion_import_progress"),
+    path("staff/education/imports/<int:pk>/status.json", completion_import_status, name="completion_import_status"),
+    path("staff/education/imports/<int:pk>/confirm/", completion_import_confirm, name="completion_import_confirm"),
+    path(
+        "staff/education/imports/<int:pk>/errors.csv",
+        completion_import_error_report,
+        name="completion_import_error_report",
+    ),
+    path("handbook/", handbook_index, name="handbook_index"),
+    path("handbook/<slug:slug>/", handbook_page, name="handbook_page"),
+    path("handbook/<slug:slug>/versions/<int:number>/", handbook_version, name="handbook_version"),
+    path("staff/handbook/", handbook_staff_list, name="handbook_staff_list"),
+    path("staff/handbook/new/", handbook_staff_create, name="handbook_staff_create"),
+    path("staff/handbook/<int:pk>/", handbook_staff_page, name="handbook_staff_page"),
+    path("staff/handbook/<int:pk>/publish/", handbook_staff_publish, name="handbook_staff_publish"),
+]

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -481,3 +483,17 @@ def test_opening_asks_a_purpose_from_staff_and_none_from_the_servant(cast):
         services.file_open(civil_servant=cast["servant"], purpose=FilePurpose.PROMOTION, actor=cast["other_officer"])
     services.file_open(civil_servant=cast["servant"], purpose=FilePurpose.PROMOTION, actor=cast["servant_user"])
     assert FileOpening.objects.get().purpose == FilePurpose.OWN_FILE
+
+
+def test_the_file_page_makes_no_query_per_entry(client, world, cast):
+    short, long = cast["servant"], cast["other"]
+    history(world, short, n=1)
+    history(world, long, n=4)
+    client.force_login(cast["officer"])
+    counts = []
+    for person in (short, long):
+        with CaptureQueriesContext(connection) as queries:
+            page = client.post(open_url(person), {"purpose": FilePurpose.ANNUAL_APPRAISAL})
+        assert page.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

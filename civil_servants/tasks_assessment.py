@@ -1,0 +1,13 @@
+"""The nightly integrity-score recompute (import it from civil_servants.tasks so Celery finds it)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .services import assessment
+
+
+@shared_task(name="civil_servants.recompute_integrity_scores", acks_late=True, reject_on_worker_lost=True)
+def recompute_integrity_scores() -> int:
+    """Set-based and idempotent: a second run the same day writes nothing."""
+    return assessment.score_recompute_all()

@@ -16,12 +16,12 @@ from ..choices import EligibilityPurpose
 from ..services.eligibility import eligibility_check, may_check_eligibility
 
 
-class EligibilityQuerySerializer(serializers.Serializer):
+class CivilServantEligibilityQuerySerializer(serializers.Serializer):
     purpose = serializers.ChoiceField(choices=EligibilityPurpose.choices, help_text="What the check is for.")
     on = serializers.DateField(required=False, help_text="The day asked about (today by default).")
 
 
-class RestrictionSerializer(serializers.Serializer):
+class EligibilityRestrictionSerializer(serializers.Serializer):
     code = serializers.CharField(
         help_text="dishonesty_record | honours_ineligibility | rectification_overdue | discipline"
     )
@@ -32,12 +32,12 @@ class RestrictionSerializer(serializers.Serializer):
     serious = serializers.BooleanField(help_text="A serious case: a consider-removal flag is raised.")
 
 
-class EligibilitySerializer(serializers.Serializer):
+class CivilServantEligibilitySerializer(serializers.Serializer):
     civil_servant = serializers.IntegerField(source="civil_servant.pk")
     purpose = serializers.ChoiceField(choices=EligibilityPurpose.choices)
     on = serializers.DateField()
     eligible = serializers.BooleanField()
-    reasons = RestrictionSerializer(many=True)
+    reasons = EligibilityRestrictionSerializer(many=True)
     more_reasons = serializers.BooleanField(help_text="More reasons of a kind exist than are listed.")
     removal_flag_raised = serializers.SerializerMethodField()
     check_id = serializers.IntegerField(source="check.pk")
@@ -62,10 +62,10 @@ class CivilServantEligibilityView(APIView):
         ),
         parameters=[
             OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Civil servant id"),
-            EligibilityQuerySerializer,
+            CivilServantEligibilityQuerySerializer,
         ],
         responses={
-            200: EligibilitySerializer,
+            200: CivilServantEligibilitySerializer,
             400: OpenApiResponse(description="`purpose` missing or not one of appointment, promotion, award, honours"),
             401: OpenApiResponse(description="Not signed in / no token"),
             404: OpenApiResponse(description="No such person within the caller's personnel scope"),
@@ -100,7 +100,7 @@ class CivilServantEligibilityView(APIView):
         person = CivilServant.objects.select_related("organization").filter(pk=pk).first()
         if person is None or not may_check_eligibility(request.user, person):
             raise Http404
-        given = EligibilityQuerySerializer(data=request.query_params)
+        given = CivilServantEligibilityQuerySerializer(data=request.query_params)
         given.is_valid(raise_exception=True)
         result = eligibility_check(
             civil_servant=person,
@@ -108,7 +108,7 @@ class CivilServantEligibilityView(APIView):
             on=given.validated_data.get("on"),
             actor=request.user,
         )
-        return Response(EligibilitySerializer(result).data)
+        return Response(CivilServantEligibilitySerializer(result).data)
 
 
 urlpatterns = [

@@ -14,6 +14,7 @@ from civil_servants.services.eligibility import eligibility_check
 from dishonesty_records import services as dishonesty_services
 from dishonesty_records.choices import SanctionKind, Severity
 from organizations.choices import Role
+from tests.api_schema import validate_response
 from tests.dishonesty_records.factories import Clock, make_record, people_for
 from tests.factories import CivilServantFactory, user_with_role
 
@@ -198,6 +199,7 @@ def test_api_statuses_and_access(api_client, world, people, servant, officer):
     response = api_client.get(url(servant.pk), {"purpose": "promotion"})
     assert response.status_code == 200
     body = response.json()
+    validate_response(body, "/api/v1/civil-servants/{id}/eligibility/", "get", 200)
     assert body["eligible"] is False and body["purpose"] == "promotion"
     assert body["reasons"][0]["source"] == f"dishonesty_records.record#{record.pk}"
     assert body["reasons"][0]["until"] == record.publicity_ends_on.isoformat()

@@ -37,6 +37,7 @@ class FileAccessGrant(TimeStampedModel):
     granted_by_label = models.CharField(_("granted by"), max_length=200)
     expires_at = models.DateTimeField(_("expires at"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revocation_reason = models.TextField(_("reason for revoking"), blank=True)
 
     class Meta:
         verbose_name = _("file access grant")

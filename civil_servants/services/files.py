@@ -164,8 +164,8 @@ def file_grant_revoke(*, grant: FileAccessGrant, reason: str, actor) -> FileAcce
     if grant.expires_at <= timezone.now():
         raise ValidationError(_("This grant has already expired."), code="illegal_transition")
     reason = require_reason(reason, message=_("Give the reason for revoking the grant."))
-    grant.revoked_at = timezone.now()
-    grant.save(update_fields=["revoked_at", "updated_at"])
+    grant.revoked_at, grant.revocation_reason = timezone.now(), reason
+    grant.save(update_fields=["revoked_at", "revocation_reason", "updated_at"])
     audit_log(
         actor=actor,
         action="civil_servants.file_grant.revoke",

@@ -14,6 +14,7 @@ from django.utils import translation
 
 from civil_servants.models import AssessmentRuleSet, Completion, Course, IntegrityScore
 from civil_servants.services import assessment
+from civil_servants.tasks_assessment import recompute_integrity_scores, recompute_integrity_scores_of
 from commitments.choices import Fulfilment, PledgeKind
 from commitments.models import Pledge
 from dishonesty_records import services as dishonesty_services
@@ -255,8 +256,12 @@ def test_recompute_writes_only_when_the_inputs_change(world, people, v1):
     new = assessment.score_recompute(one)
     assert new is not None and new.score == Decimal("110.00")  # 100 + 10 × 1/1, nothing missing
     assert assessment.score_recompute_all(as_of=TODAY) == 0
+    complete(two, mandatory)
+    assert assessment.score_recompute_many([one.pk, two.pk, two.pk]) == 1  # only two changed
+    assert recompute_integrity_scores_of.apply(args=[[one.pk, two.pk]]).get() == 0
     assert IntegrityScore.objects.filter(civil_servant=one).count() == 2
-    assert IntegrityScore.objects.filter(civil_servant=two).count() == 1
+    assert IntegrityScore.objects.filter(civil_servant=two).count() == 2
+    assert recompute_integrity_scores.apply().get() == 0
 
 
 def test_recompute_all_reads_in_a_fixed_number_of_queries(world, people, v1):

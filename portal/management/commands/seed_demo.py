@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from civil_servants import demo as civil_servants_demo
 from commitments import demo as commitments_demo
 from disclosures import demo as disclosures_demo
 from dishonesty_records import demo as dishonesty_demo
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         disclosures = disclosures_demo.seed_disclosures()
         dishonesty_records = dishonesty_demo.seed_dishonesty_records()
         pledges = commitments_demo.seed_pledges()
+        files = civil_servants_demo.seed_credit_files()
         self.stdout.write(
             self.style.SUCCESS(
                 _("Demo data ready: %(orgs)d organizations under %(city)s, %(people)d new civil servants.")
@@ -34,6 +36,7 @@ class Command(BaseCommand):
         self.stdout.write(_("%(count)d new demo disclosures.") % {"count": disclosures})
         self.stdout.write(_("%(count)d new demo dishonesty records.") % {"count": dishonesty_records})
         self.stdout.write(_("%(count)d new demo pledges.") % {"count": pledges})
+        self.stdout.write(_("%(count)d demo credit files filled in.") % {"count": files})
         self._print_logins(logins)
 
     def _print_logins(self, logins):

@@ -37,6 +37,11 @@ class Rate:
     subtree_completed: int = 0
 
     @property
+    def indent(self) -> int:
+        """Bootstrap's padding step (ps-0 … ps-5) for the row's depth below the subtree's root."""
+        return min(self.depth * 2, 5)
+
+    @property
     def rate(self) -> float | None:
         return self.completed / self.due if self.due else None
 

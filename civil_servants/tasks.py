@@ -2,6 +2,9 @@
 
 from celery import shared_task
 
+# The integrity-score recompute lives beside the assessment; imported here so the worker finds it.
+from .tasks_assessment import recompute_integrity_scores, recompute_integrity_scores_of  # noqa: F401
+
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def check_completion_import(job_id: int) -> str:

@@ -278,6 +278,14 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "disclosures-flag-overdue": {"task": "disclosures.tasks.flag_overdue_drafts", "schedule": 60 * 60},
     "disclosures-fail-stalled-imports": {"task": "disclosures.tasks.fail_stalled_imports", "schedule": 10 * 60},
+    "civil-servants-fail-stalled-imports": {
+        "task": "civil_servants.tasks.fail_stalled_completion_imports",
+        "schedule": 10 * 60,
+    },
+    "civil-servants-recompute-scores": {
+        "task": "civil_servants.recompute_integrity_scores",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "commitments-fail-stalled-imports": {"task": "commitments.tasks.fail_stalled_progress_imports", "schedule": 10 * 60},
     "disclosures-refresh-public-counts": {"task": "disclosures.tasks.refresh_public_counts", "schedule": 10 * 60},
     "dishonesty-escalate-overdue": {

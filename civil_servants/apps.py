@@ -5,14 +5,9 @@ from django.utils.translation import gettext_lazy as _
 def recompute_on_announcement(record, version, described) -> None:
     """A published change about a civil servant (a dishonesty record, their pledge) moves their integrity
     score at once, after the publishing transaction commits; the nightly run catches what is not announced."""
-    person = getattr(record, "civil_servant_id", None)
-    if not person:
-        return
-    from django.db import transaction
+    from .services.assessment import rescore_soon
 
-    from .tasks_assessment import recompute_integrity_scores_of
-
-    transaction.on_commit(lambda: recompute_integrity_scores_of.delay([person]))
+    rescore_soon([getattr(record, "civil_servant_id", None)])
 
 
 class CivilServantsConfig(AppConfig):

@@ -36,6 +36,7 @@ from core.imports import FileProblem, ImportStatus
 from organizations.models import CivilServant, Organization
 
 from .models import CompletionImport, Course
+from .services.assessment import rescore_soon
 from .services.education import completion_record
 
 logger = logging.getLogger(__name__)
@@ -185,6 +186,7 @@ def _pass(job_id: int, *, write: bool) -> str:
             _store(job, report, status=ImportStatus.FAILED, message=message)
         else:
             _store(job, report, status=ImportStatus.DONE)
+            rescore_soon(reader.servant_ids)
             audit_log(
                 actor=job.created_by,
                 action="civil_servants.completion_import.done",
@@ -275,6 +277,7 @@ class CompletionRows:
         self.actor = job.created_by
         self.report = Report()
         self.columns: dict[str, int] = {}
+        self.servant_ids: set[int] = set()  # whose scores to recompute once the file is saved
 
     def run(self) -> Report:
         storage = self.job.file.storage
@@ -462,7 +465,9 @@ class CompletionRows:
                 hours=imports.text(self._cell(cells, "hours")),
                 actor=self.actor,
                 source="import",
+                rescore=False,
             )
+            self.servant_ids.add(servant.pk)
         except PermissionDenied:
             return [
                 self._error(

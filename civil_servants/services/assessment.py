@@ -533,3 +533,14 @@ __all__ = [
     "score_recompute_all",
     "score_recompute_many",
 ]
+
+
+def rescore_soon(servant_ids) -> None:
+    """Recompute these servants' scores once the current transaction commits (one task per call): what
+    changed an input — a record about them announced, a completion, a commendation or a sanction — does."""
+    wanted = sorted({int(pk) for pk in servant_ids if pk})
+    if not wanted:
+        return
+    from ..tasks_assessment import recompute_integrity_scores_of
+
+    transaction.on_commit(lambda: recompute_integrity_scores_of.delay(wanted))

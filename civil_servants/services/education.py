@@ -25,6 +25,7 @@ from organizations.models import CivilServant, Organization
 
 from ..choices import CourseAudience
 from ..models import Completion, Course, HandbookPage, HandbookVersion
+from .assessment import rescore_soon
 
 MIN_COURSE_YEAR = 2000
 MAX_HOURS = Decimal("999.9")
@@ -197,7 +198,15 @@ def _require_servant_in_scope(actor, servant: CivilServant) -> None:
 
 @transaction.atomic
 def completion_record(
-    *, civil_servant, course, completed_on, hours=None, actor, source: str = "form", audit: bool = True
+    *,
+    civil_servant,
+    course,
+    completed_on,
+    hours=None,
+    actor,
+    source: str = "form",
+    audit: bool = True,
+    rescore: bool = True,
 ) -> Completion:
     """One servant completed one course. Hours default to the course's; not before its year, not in the
     future; once per servant and course; only by a personnel officer over the servant."""
@@ -225,6 +234,8 @@ def completion_record(
             },
             scope_path=civil_servant.organization.path,
         )
+    if rescore:  # an import rescores its servants once, at the end (rescore=False per row)
+        rescore_soon([civil_servant.pk])
     return completion
 
 

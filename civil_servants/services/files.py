@@ -22,6 +22,7 @@ from .. import access
 from ..choices import DISCIPLINE_MONTHS, CareerEntryKind, DisciplineSeverity, FilePurpose
 from ..models import CareerEntry, FileAccessGrant, FileOpening
 from ..selectors.files import CreditFile, credit_file
+from .assessment import rescore_soon
 
 GRANT_MAX_DAYS = 90
 STAFF_PURPOSES = frozenset(FilePurpose.values) - {FilePurpose.OWN_FILE}
@@ -247,6 +248,7 @@ def career_entry_record(*, civil_servant: CivilServant, data: dict, actor) -> Ca
             "until_on": until_on.isoformat() if until_on else None,
         },
     )
+    rescore_soon([civil_servant.pk])
     return entry
 
 
@@ -261,4 +263,5 @@ def career_entry_withdraw(*, entry: CareerEntry, reason: str, actor) -> CareerEn
     entry.withdrawn_at, entry.withdrawal_reason = timezone.now(), reason
     entry.save(update_fields=["withdrawn_at", "withdrawal_reason", "updated_at"])
     audit_log(actor=actor, action="civil_servants.career_entry.withdraw", target=entry, after={"reason": reason})
+    rescore_soon([entry.civil_servant_id])
     return entry

@@ -384,7 +384,9 @@ class HandbookPageForm(forms.Form):
         label=gettext_lazy("Address"),
         max_length=80,
         required=False,
-        help_text=gettext_lazy("Lower-case letters, digits and hyphens: /handbook/<address>/."),
+        help_text=gettext_lazy(
+            "Lower-case letters, digits and hyphens; the page is then found at /handbook/ followed by this address."
+        ),
     )
     position = forms.IntegerField(label=gettext_lazy("Position"), required=False, min_value=0, initial=0)
     body = forms.CharField(label=gettext_lazy("Text"), widget=forms.Textarea(attrs={"rows": 16}))

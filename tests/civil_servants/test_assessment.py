@@ -295,7 +295,7 @@ def test_pages_rules_and_score(client, world, people, v1, rule_keeper):
     url = reverse("civil_servants:assessment_rules")
     page = client.get(url)
     assert page.status_code == 200 and "v1" in page.content.decode()
-    bad = client.post(url, {"effective_from": "2026-01-01", "rules": '{"base": "x"}', "note": "再来"})
+    bad = client.post(url + "?language=en", {"effective_from": "2026-01-01", "rules": '{"base": "x"}', "note": "再来"})
     assert bad.status_code == 200
     body = bad.content.decode()
     assert "is not a number" in body and "already takes effect" in body
@@ -310,3 +310,38 @@ def test_pages_rules_and_score(client, world, people, v1, rule_keeper):
     client.force_login(user_with_role(Role.PERSONNEL_OFFICER, world.other_district))
     assert client.get(score_url).status_code == 404
     assert client.get(url).status_code == 403
+
+
+def test_a_score_moves_at_once_when_an_input_changes(world, people, v1, django_capture_on_commit_callbacks):
+    """A commendation entered, then a mandatory course completed: a score once each change commits, and a
+    new one only when the breakdown changes (the task run in process here, as a worker would)."""
+    from celery import current_app
+
+    from civil_servants.choices import CareerEntryKind
+    from civil_servants.services import education, files
+
+    servant = CivilServantFactory(organization=world.department)
+    officer = user_with_role(Role.PERSONNEL_OFFICER, world.district)
+    mandatory = course(world.city)
+    eager = current_app.conf.task_always_eager
+    current_app.conf.task_always_eager = True
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            files.career_entry_record(
+                civil_servant=servant,
+                data={
+                    "kind": CareerEntryKind.COMMENDATION,
+                    "title": "嘉奖",
+                    "decided_on": D(2026, 5, 20),
+                    "decided_by": "甲区人民政府",
+                    "document_number": "甲政〔2026〕1号",
+                },
+                actor=officer,
+            )
+        first = IntegrityScore.objects.get(civil_servant=servant)
+        with django_capture_on_commit_callbacks(execute=True):
+            education.completion_record(civil_servant=servant, course=mandatory, completed_on=MAY_FIRST, actor=officer)
+        latest = IntegrityScore.objects.filter(civil_servant=servant).order_by("-id").first()
+        assert latest.pk != first.pk and latest.score > first.score  # the missing course no longer counts against
+    finally:
+        current_app.conf.task_always_eager = eager

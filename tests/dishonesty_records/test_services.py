@@ -224,7 +224,9 @@ def test_evidence_files_are_checked_before_anything_is_saved_and_kept_with_their
     assert raised.value.message_dict["files"] == ["空.pdf is empty."]
     assert not DishonestyRecord.objects.exists()
     record = services.record_propose(
-        data=proposal_data(world.department), actor=people["staff"], files=[evidence("判决书.pdf", b"%PDF-1.4 judgment")]
+        data=proposal_data(world.department),
+        actor=people["staff"],
+        files=[evidence("判决书.pdf", b"%PDF-1.4 judgment")],
     )
     stored = Evidence.objects.get(record=record)
     assert (stored.stage, stored.original_name, stored.size) == ("proposal", "判决书.pdf", 17)
@@ -321,7 +323,9 @@ def test_an_objection_is_filed_once(world, people):
 def test_only_the_subjects_side_objects_and_it_must_say_why(world, people):
     record = propose(world, people)
     for outsider in (world.user(OTHER_ORG), people["supervisor"]):
-        with pytest.raises(PermissionDenied, match="Only the person this record is about, or their organization.s staff, may object"):
+        with pytest.raises(
+            PermissionDenied, match=r"Only the person this record is about, or their organization.s staff, may object"
+        ):
             services.record_object(record=record, statement="我们不同意该认定，理由如下……", actor=outsider)
     with pytest.raises(ValidationError) as raised:
         services.record_object(record=record, statement="不同意", actor=people["staff"])

@@ -18,7 +18,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from core import imports
@@ -28,8 +27,8 @@ from core.spreadsheets import csv_response, xlsx_response
 from organizations.models import CivilServant, Organization
 
 from .. import importing, tasks
-from ..choices import CourseAudience
-from ..models import Completion, Course, HandbookPage, HandbookVersion
+from ..forms import CompletionForm, CompletionUploadForm, CourseForm, HandbookEditForm, HandbookPageForm
+from ..models import Completion, HandbookPage, HandbookVersion
 from ..selectors import education as selectors
 from ..services import education as services
 
@@ -51,25 +50,6 @@ def _put_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 # --- courses ---------------------------------------------------------------------------------------------
-
-
-class CourseForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
-    hours = forms.DecimalField(label=gettext_lazy("Hours"), max_digits=5, decimal_places=1)
-    provider = forms.CharField(
-        label=gettext_lazy("Provider"), max_length=100, help_text=gettext_lazy("For example 干部学习新干线, 市委党校.")
-    )
-    year = forms.IntegerField(label=gettext_lazy("Year"))
-    audience = forms.ChoiceField(label=gettext_lazy("Audience"), choices=CourseAudience.choices)
-    mandatory = forms.BooleanField(label=gettext_lazy("Mandatory"), required=False)
-    organization = forms.ModelChoiceField(
-        label=gettext_lazy("Offered by"), queryset=Organization.objects.none(), empty_label=None
-    )
-    is_active = forms.BooleanField(label=gettext_lazy("Offered"), required=False, initial=True)
-
-    def __init__(self, *args, organizations, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations
 
 
 @login_required
@@ -121,23 +101,6 @@ def course_edit(request, pk: int):
 
 
 # --- completions -----------------------------------------------------------------------------------------
-
-
-class CompletionForm(forms.Form):
-    staff_number = forms.CharField(label=gettext_lazy("Staff number (工号)"), max_length=30)
-    course = forms.ModelChoiceField(label=gettext_lazy("Course"), queryset=Course.objects.none())
-    completed_on = forms.DateField(label=gettext_lazy("Completed on"), widget=forms.DateInput(attrs={"type": "date"}))
-    hours = forms.DecimalField(
-        label=gettext_lazy("Hours credited"),
-        max_digits=5,
-        decimal_places=1,
-        required=False,
-        help_text=gettext_lazy("Leave empty for the course's hours."),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = Course.objects.filter(is_active=True).order_by("-year", "title")
 
 
 @login_required
@@ -201,30 +164,6 @@ def completion_rates(request):
 
 
 # --- completion import -----------------------------------------------------------------------------------
-
-
-class CompletionUploadForm(forms.Form):
-    organization = forms.ModelChoiceField(
-        label=gettext_lazy("Organization"),
-        queryset=Organization.objects.none(),
-        empty_label=None,
-        help_text=gettext_lazy("Only civil servants of this organization (and the bodies under it) are recorded."),
-    )
-    file = forms.FileField(
-        label=gettext_lazy("File"),
-        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx"}),
-        help_text=gettext_lazy(
-            "CSV (UTF-8 or GB18030) or Excel .xlsx, at most 10 MB: 工号 (staff number), 课程 (course title), "
-            "年度 (the course's year, when titles repeat), 完成日期 (date), 学时 (hours, optional)."
-        ),
-    )
-
-    def __init__(self, *args, organizations, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations
-
-    def clean_file(self):
-        return imports.check_import_upload(self.cleaned_data["file"], max_bytes=importing.MAX_UPLOAD_BYTES)
 
 
 def _jobs(request):
@@ -376,27 +315,6 @@ def handbook_version(request, slug: str, number: int):
 
 
 # --- the handbook: the staff editor ----------------------------------------------------------------------
-
-
-class HandbookPageForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
-    slug = forms.CharField(
-        label=gettext_lazy("Address"),
-        max_length=80,
-        required=False,
-        help_text=gettext_lazy(
-            "Lower-case letters, digits and hyphens; the page is then found at /handbook/ followed by this address."
-        ),
-    )
-    position = forms.IntegerField(label=gettext_lazy("Position"), required=False, min_value=0, initial=0)
-    body = forms.CharField(label=gettext_lazy("Text"), widget=forms.Textarea(attrs={"rows": 16}))
-    note = forms.CharField(label=gettext_lazy("What changed"), max_length=200, required=False)
-
-
-class HandbookEditForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
-    body = forms.CharField(label=gettext_lazy("Text"), widget=forms.Textarea(attrs={"rows": 16}))
-    note = forms.CharField(label=gettext_lazy("What changed"), max_length=200)
 
 
 def _require_editor(request) -> None:

@@ -55,7 +55,7 @@ def _every_kind_in_every_state(seeded):
     assert Pledge.objects.exclude(evaluation_score=None).filter(evaluated_by_label__gt="").count() >= 3
     assert len({p.service_area for p in pledges if p.kind == PledgeKind.STREET}) >= 5
     assert all(p.organization.kind == "street" for p in pledges if p.kind == PledgeKind.STREET)
-    # Civil servants' pledges are internal: never published, never on the ledger.
+    # Civil servants' pledges are internal until the servant signs them: none is signed in the demo.
     internal = [p for p in pledges if p.kind == PledgeKind.CIVIL_SERVANT]
     assert internal and all(not p.is_public and p.version == 0 and p.civil_servant_id for p in internal)
     assert not LedgerEntry.objects.filter(record_type=Pledge.record_type, record_id__in=[p.pk for p in internal])

@@ -20,7 +20,17 @@ class CivilServantForm(forms.ModelForm):
 
     class Meta:
         model = CivilServant
-        fields = ["name", "organization", "position", "rank", "staff_number", "is_active"]
+        fields = [
+            "name",
+            "organization",
+            "position",
+            "rank",
+            "is_leading_cadre",
+            "entered_service_on",
+            "staff_number",
+            "is_active",
+        ]
+        widgets = {"entered_service_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -155,6 +155,10 @@ class CivilServant(TimeStampedModel):
     )
     position = models.CharField(_("position"), max_length=100, blank=True)
     rank = models.CharField(_("rank"), max_length=30, choices=CivilServantRank.choices, blank=True)
+    # 领导职务 (a leading post) is a post, not a 职级: courses for leading cadres are due to these servants.
+    is_leading_cadre = models.BooleanField(_("holds a leading post (领导干部)"), default=False)
+    # 公务员法 第三十四条: a new entrant's first year is probation; courses for new entrants are due in it.
+    entered_service_on = models.DateField(_("entered the civil service on"), null=True, blank=True)
     staff_number = models.CharField(_("staff number"), max_length=30, unique=True)
     resident_id = models.CharField(
         _("resident ID number"), max_length=18, unique=True, validators=[validate_resident_id]

@@ -15,7 +15,16 @@ from .models import ApiClient, CivilServant, Organization, RoleAssignment, User
 from .tokens import hash_token, new_token
 
 ORGANIZATION_FIELDS = ("name", "short_name", "uscc", "kind", "level", "division_code", "is_active")
-CIVIL_SERVANT_FIELDS = ("name", "organization_id", "position", "rank", "staff_number", "is_active")
+CIVIL_SERVANT_FIELDS = (
+    "name",
+    "organization_id",
+    "position",
+    "rank",
+    "is_leading_cadre",
+    "entered_service_on",
+    "staff_number",
+    "is_active",
+)
 
 
 def _validated(instance, *, exclude=()):

@@ -99,8 +99,12 @@ class EligibilityCheck(models.Model):
     checked_at = models.DateTimeField(_("checked at"), auto_now_add=True)
     checked_by_label = models.CharField(_("checked by"), max_length=200)
     purpose = models.CharField(_("purpose"), max_length=12, choices=EligibilityPurpose.choices)
+    on = models.DateField(_("eligible on"), null=True)  # the day asked about (null: before this was kept)
     eligible = models.BooleanField(_("eligible"))
     reasons = models.PositiveSmallIntegerField(_("restrictions found"), default=0)
+    # What was found, so the servant sees why: [{"code": …, "reference": …, "until": "YYYY-MM-DD" | null}] —
+    # references to records, never their text (it is read from the source in the reader's language).
+    findings = models.JSONField(_("restrictions"), default=list)
 
     class Meta:
         verbose_name = _("eligibility check")

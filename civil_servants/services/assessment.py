@@ -15,8 +15,9 @@ A score is base + one line per input, each line naming its source ("<type>#<id>"
 the cent, so a reader can redo the sum by hand. Which inputs count, on `as_of`:
 - dishonesty records about the servant, confirmed, determined on or before `as_of`, neither withdrawn nor
   repaired (publicity ended still counts, decayed by the time since the determination, in whole months);
-- the year's mandatory courses for all civil servants offered by the servant's organization or one above it,
-  and the servant's completions of them on or before `as_of`;
+- the year's mandatory courses that are for the servant (for all, for leading cadres, for new entrants:
+  `selectors.education.audiences_of`) offered by their organization or one above it, and their completions
+  of them on or before `as_of`;
 - the servant's own pledges settled on or before `as_of`, and PPP breaches traced to them by then.
 
 Scores are append-only: a recompute writes a row only when the lines (or the rule version) differ from the
@@ -44,8 +45,8 @@ from dishonesty_records.choices import Category, Severity, Stage
 from dishonesty_records.models import DishonestyRecord
 from organizations.models import CivilServant
 
-from ..choices import CourseAudience
-from ..models import AssessmentRuleSet, Completion, Course, IntegrityScore
+from ..models import AssessmentRuleSet, Completion, IntegrityScore
+from ..selectors.education import audiences_of, mandatory_courses
 from .rules import (  # noqa: F401 - the rule-set services, re-exported where callers find them
     DECAY_KEYS,
     KNOWN_KEYS,
@@ -91,9 +92,12 @@ class Inputs:
             self.completed = set()
 
 
-def _read_inputs(servants: list[tuple[int, str]], as_of: datetime.date) -> dict[int, Inputs]:
-    """Inputs of every (id, organization path) given, in five queries whatever their number."""
-    inputs = {pk: Inputs(path=path) for pk, path in servants}
+SERVANT_COLUMNS = ("pk", "organization__path", "is_leading_cadre", "entered_service_on")
+
+
+def _read_inputs(servants: list[tuple], as_of: datetime.date) -> dict[int, Inputs]:
+    """Inputs of every servant given as SERVANT_COLUMNS, in five queries whatever their number."""
+    inputs = {pk: Inputs(path=path) for pk, path, *_rest in servants}
     batch = ids(inputs)
     for pk, record_id, category, severity, determined_on, occurred_on in (
         DishonestyRecord.objects.filter(
@@ -105,13 +109,16 @@ def _read_inputs(servants: list[tuple[int, str]], as_of: datetime.date) -> dict[
         day = determined_on or occurred_on
         if day <= as_of:
             inputs[pk].records.append((record_id, category, severity, day))
-    courses = list(
-        Course.objects.filter(year=as_of.year, mandatory=True, is_active=True, audience=CourseAudience.ALL)
-        .values_list("id", "title", "organization__path")
-        .order_by("id")
-    )
-    for servant in inputs.values():
-        servant.courses = [(pk, title) for pk, title, path in courses if servant.path.startswith(path)]
+    courses = mandatory_courses(as_of.year)
+    for pk, path, is_leading_cadre, entered_service_on in servants:
+        audiences = audiences_of(
+            is_leading_cadre=is_leading_cadre, entered_service_on=entered_service_on, year=as_of.year
+        )
+        inputs[pk].courses = [
+            (course_id, title)
+            for course_id, title, course_path, audience in courses
+            if audience in audiences and path.startswith(course_path)
+        ]
     if courses:
         for pk, course_id in Completion.objects.filter(
             civil_servant_id__any_of=batch, course_id__any_of=ids(c[0] for c in courses), completed_on__lte=as_of
@@ -248,8 +255,13 @@ def score_compute(civil_servant: CivilServant, *, as_of: datetime.date | None = 
     rule_set = rule_set_active(as_of)
     if rule_set is None:
         return None, [], None
-    path = civil_servant.organization.path
-    inputs = _read_inputs([(civil_servant.pk, path)], as_of)[civil_servant.pk]
+    servant = (
+        civil_servant.pk,
+        civil_servant.organization.path,
+        civil_servant.is_leading_cadre,
+        civil_servant.entered_service_on,
+    )
+    inputs = _read_inputs([servant], as_of)[civil_servant.pk]
     lines = _lines(rule_set, inputs, as_of)
     return _total(lines), lines, rule_set
 
@@ -264,7 +276,7 @@ def _latest_digests(servant_ids) -> dict[int, str]:
     return dict(IntegrityScore.objects.filter(id__in=latest).values_list("civil_servant_id", "inputs_digest"))
 
 
-def _score_batch(servants: list[tuple[int, str]], rule_set: AssessmentRuleSet, as_of: datetime.date) -> int:
+def _score_batch(servants: list[tuple], rule_set: AssessmentRuleSet, as_of: datetime.date) -> int:
     inputs = _read_inputs(servants, as_of)
     digests = _latest_digests(inputs)
     new = []
@@ -303,7 +315,7 @@ def score_recompute_all(*, as_of: datetime.date | None = None, batch_size: int =
                 CivilServant.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(is_active=True, pk__gt=after)
                 .order_by("pk")
-                .values_list("pk", "organization__path")[:batch_size]
+                .values_list(*SERVANT_COLUMNS)[:batch_size]
             )
             if not servants:
                 return written
@@ -326,7 +338,7 @@ def score_recompute_many(servant_ids, *, as_of: datetime.date | None = None) -> 
                 CivilServant.objects.select_for_update(of=("self",))
                 .filter(pk__any_of=ids(wanted[start : start + BATCH_SIZE]))
                 .order_by("pk")
-                .values_list("pk", "organization__path")
+                .values_list(*SERVANT_COLUMNS)
             )
             written += _score_batch(servants, rule_set, as_of)
     return written
@@ -342,8 +354,8 @@ def score_recompute(civil_servant: CivilServant, *, as_of: datetime.date | None 
         return None
     # Serialise with a concurrent recompute of the same servant, so the digest comparison holds.
     CivilServant.objects.select_for_update().filter(pk=civil_servant.pk).values_list("pk").first()
-    path = CivilServant.objects.filter(pk=civil_servant.pk).values_list("organization__path", flat=True).get()
-    if _score_batch([(civil_servant.pk, path)], rule_set, as_of):
+    servant = CivilServant.objects.filter(pk=civil_servant.pk).values_list(*SERVANT_COLUMNS).get()
+    if _score_batch([servant], rule_set, as_of):
         return IntegrityScore.objects.filter(civil_servant_id=civil_servant.pk).order_by("-id").first()
     return None
 

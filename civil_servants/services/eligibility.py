@@ -202,8 +202,13 @@ def eligibility_check(
         civil_servant=civil_servant,
         checked_by_label=actor_label(actor)[:200],
         purpose=purpose,
+        on=on,
         eligible=not reasons,
         reasons=min(len(reasons), 32767),
+        findings=[
+            {"code": r.code, "reference": r.reference, "until": r.until.isoformat() if r.until else None}
+            for r in reasons[:50]
+        ],
     )
     return EligibilityResult(
         civil_servant=civil_servant,

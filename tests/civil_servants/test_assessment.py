@@ -83,9 +83,10 @@ def confirmed(world, people, servant, *, determined_on, severity=Severity.GENERA
     )
 
 
-def course(organization, *, mandatory=True, year=2026, title="廉洁从政专题"):
+def course(organization, *, mandatory=True, year=2026, title="廉洁从政专题", audience="all"):
     return Course.objects.create(
         title=title,
+        audience=audience,
         hours=Decimal("2.0"),
         provider="干部学习新干线",
         mandatory=mandatory,
@@ -142,6 +143,24 @@ def test_breakdown_line_by_line_against_a_hand_computed_sum(world, people, v1):
     ]
     assert score == Decimal("74.00") and rule_set == v1
     assert "24 months" in lines[1]["line"] and "0.5" in lines[1]["line"]
+
+
+def test_a_leaders_course_counts_for_leading_cadres_only(world, people, v1):
+    for_all = course(world.city, title="全员必修")
+    for_leaders = course(world.city, title="领导干部专题", audience="leaders")
+    leader = CivilServantFactory(organization=world.department, is_leading_cadre=True)
+    clerk = CivilServantFactory(organization=world.department)
+    complete(leader, for_all)
+    complete(clerk, for_all)
+
+    _score, lines, _rules = assessment.score_compute(leader, as_of=TODAY)
+    # 100 − 2 (the leaders' course missing) + 10 × ½ = 103
+    assert [(line["source"], line["points"]) for line in lines[1:]] == [
+        (f"civil_servants.course#{for_leaders.pk}", "-2.00"),
+        ("civil_servants.course_year#2026", "5.00"),
+    ]
+    score, lines, _rules = assessment.score_compute(clerk, as_of=TODAY)
+    assert score == Decimal("110.00") and lines[-1]["line"].startswith("Mandatory courses of 2026 completed: 1 of 1")
 
 
 def test_linear_decay_and_no_score_before_the_first_rules(world, people, rule_keeper, clock):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from civil_servants.models import Completion, Course, HandbookPage, HandbookVersion
-from civil_servants.selectors.education import completion_rates
+from civil_servants.selectors.education import completion_rates, courses_due
 from civil_servants.services import education as services
 from core.models import AuditEvent
 from organizations.choices import Role
@@ -324,6 +324,43 @@ def test_completion_rates_counted_by_hand(world, officer):
     # The district alone, and a year with nothing due.
     assert completion_rates(year=YEAR, root=world.district)[0].subtree_due == 6
     assert completion_rates(year=YEAR - 5, root=world.city)[0].subtree_rate is None
+
+
+def test_courses_for_leaders_and_new_entrants_are_due_only_to_them(world):
+    """A leaders' course is due to those holding a leading post; a new entrants' course to those who
+    entered the service this year or last; both on top of the courses for all."""
+    for_all = make_course(world.city, title="全员必修")
+    for_leaders = make_course(world.city, title="领导干部专题", audience="leaders")
+    for_new = make_course(world.city, title="新录用人员专题", audience="new_entrants")
+    leader = CivilServantFactory(organization=world.department, is_leading_cadre=True)
+    newcomer = CivilServantFactory(organization=world.department, entered_service_on=D(YEAR - 1, 1, 1))
+    veteran = CivilServantFactory(organization=world.department, entered_service_on=D(YEAR - 2, 12, 31))
+
+    def done(servant, *courses):
+        for course in courses:
+            Completion.objects.create(
+                civil_servant=servant, course=course, completed_on=TODAY, hours=course.hours, recorded_by_label="t"
+            )
+
+    done(leader, for_all, for_new)  # the new entrants' course does not stand in for the leaders'
+    done(newcomer, for_all, for_new)  # complete
+    done(veteran, for_all)  # complete: only the course for all is due
+
+    assert [due.course.title for due in courses_due(leader, year=YEAR)] == ["全员必修", "领导干部专题"]
+    assert [(d.course.pk, d.completed_on) for d in courses_due(newcomer, year=YEAR)] == [
+        (for_all.pk, TODAY),
+        (for_new.pk, TODAY),
+    ]
+    assert [due.course.pk for due in courses_due(veteran, year=YEAR)] == [for_all.pk]
+    department = {row.organization_id: row for row in completion_rates(year=YEAR, root=world.city)}[
+        world.department.pk
+    ]
+    assert (department.active, department.due, department.completed) == (3, 3, 2)
+    done(leader, for_leaders)
+    department = {row.organization_id: row for row in completion_rates(year=YEAR, root=world.city)}[
+        world.department.pk
+    ]
+    assert department.completed == 3
 
 
 def test_rates_cost_the_same_few_queries_for_a_larger_tree(world):

@@ -45,6 +45,15 @@ class EligibilityPurpose(models.TextChoices):
     HONOURS = "honours", _("Honours (评优评先)")
 
 
+class RestrictionCode(models.TextChoices):
+    """Why an eligibility check found a servant restricted (kept with the check, shown to the servant)."""
+
+    DISHONESTY_RECORD = "dishonesty_record", _("A dishonesty record in its publicity period")
+    HONOURS_INELIGIBILITY = "honours_ineligibility", _("Barred from awards and honours (取消评优评先资格)")
+    RECTIFICATION_OVERDUE = "rectification_overdue", _("An explanation or rectification overdue")
+    DISCIPLINE = "discipline", _("A disciplinary sanction in its period")
+
+
 class CareerEntryKind(models.TextChoices):
     COMMENDATION = "commendation", _("Commendation (奖励)")
     DISCIPLINE = "discipline", _("Disciplinary sanction (处分)")

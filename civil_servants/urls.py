@@ -1,5 +1,11 @@
-from .views import assessment, education, files, self_service
+from .views import assessment, education, eligibility, files, self_service
 
 app_name = "civil_servants"
 
-urlpatterns = [*files.urlpatterns, *education.urlpatterns, *assessment.urlpatterns, *self_service.urlpatterns]
+urlpatterns = [
+    *files.urlpatterns,
+    *education.urlpatterns,
+    *assessment.urlpatterns,
+    *eligibility.urlpatterns,
+    *self_service.urlpatterns,
+]

@@ -220,3 +220,27 @@ def eligibility_check(
         removal_flags_raised=flags,
         check=check,
     )
+
+
+@transaction.atomic
+def removal_flag_resolve(*, flag: RemovalFlag, resolution: str, actor) -> RemovalFlag:
+    """The personnel officer records what was decided on a "consider removal" flag (kept, moved, a dismissal
+    procedure opened …); the flag stays on file with the decision."""
+    flag = RemovalFlag.objects.select_for_update().select_related("civil_servant__organization").get(pk=flag.pk)
+    if not may_check_eligibility(actor, flag.civil_servant):
+        raise PermissionDenied(_("Only the personnel officers over this servant's organization may decide."))
+    if flag.resolved_at is not None:
+        raise ValidationError(_("This flag is already decided."), code="illegal_transition")
+    resolution = (resolution or "").strip()
+    if not resolution:
+        raise ValidationError({"resolution": [_("Say what was decided and why.")]})
+    flag.resolved_at, flag.resolution = timezone.now(), resolution
+    flag.resolved_by_label = actor_label(actor)[:200]
+    flag.save(update_fields=["resolved_at", "resolution", "resolved_by_label", "updated_at"])
+    audit_log(
+        actor=actor,
+        action="civil_servants.removal_flag.resolve",
+        target=flag.civil_servant,
+        after={"source": f"{flag.source_type}#{flag.source_id}", "resolution": resolution},
+    )
+    return flag

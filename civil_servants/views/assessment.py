@@ -14,6 +14,8 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.access import scope_for
+from core.choices import Action
 from core.forms import attach_errors
 from organizations.models import CivilServant
 
@@ -45,14 +47,13 @@ class RuleSetForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("What changed and why"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-def _require_rule_keeper(user):
-    if not assessment.may_manage_rules(user):
-        raise PermissionDenied
-
-
 @login_required
 def rule_set_list(request):
-    _require_rule_keeper(request.user)
+    """Every personnel officer reads the rules their servants are scored by; the city's keep them."""
+    keeper = assessment.may_manage_rules(request.user)
+    if not keeper and (request.method == "POST" or scope_for(request.user, Action.PERSONNEL).is_empty):
+        raise PermissionDenied
+    form = None
     if request.method == "POST":
         form = RuleSetForm(request.POST)
         if form.is_valid():
@@ -68,7 +69,7 @@ def rule_set_list(request):
             else:
                 messages.success(request, _("Version %(version)s saved.") % {"version": rule_set.version})
                 return redirect("civil_servants:assessment_rules")
-    else:
+    elif keeper:
         latest = AssessmentRuleSet.objects.order_by("-version").first()
         form = RuleSetForm(
             initial={"rules": json.dumps(latest.rules if latest else EXAMPLE_RULES, ensure_ascii=False, indent=2)}
@@ -76,7 +77,9 @@ def rule_set_list(request):
     rule_sets = list(AssessmentRuleSet.objects.order_by("-effective_from"))
     for rule_set in rule_sets:
         rule_set.pretty = json.dumps(rule_set.rules, ensure_ascii=False, indent=2)
-    return render(request, "civil_servants/assessment/rules.html", {"form": form, "rule_sets": rule_sets})
+    return render(
+        request, "civil_servants/assessment/rules.html", {"form": form, "rule_sets": rule_sets, "keeper": keeper}
+    )
 
 
 @login_required

@@ -23,6 +23,7 @@ from organizations.choices import Role
 from tests.commitments.factories import make_pledge
 from tests.dishonesty_records.factories import Clock, make_record, people_for
 from tests.factories import CivilServantFactory, user_with_role
+from tests.permissions import SUPERVISOR
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -328,6 +329,9 @@ def test_pages_rules_and_score(client, world, people, v1, rule_keeper):
     assert "70.00" in body and "-30.00" in body and "rules v1" in body
     client.force_login(user_with_role(Role.PERSONNEL_OFFICER, world.other_district))
     assert client.get(score_url).status_code == 404
+    assert client.get(url).status_code == 200  # reads the rules; keeping them is the city's
+    assert client.post(url, {"effective_from": "2026-09-01", "rules": '{"base": 80}', "note": "x"}).status_code == 403
+    client.force_login(world.user(SUPERVISOR))
     assert client.get(url).status_code == 403
 
 

@@ -352,14 +352,10 @@ def test_courses_for_leaders_and_new_entrants_are_due_only_to_them(world):
         (for_new.pk, TODAY),
     ]
     assert [due.course.pk for due in courses_due(veteran, year=YEAR)] == [for_all.pk]
-    department = {row.organization_id: row for row in completion_rates(year=YEAR, root=world.city)}[
-        world.department.pk
-    ]
+    department = {row.organization_id: row for row in completion_rates(year=YEAR, root=world.city)}[world.department.pk]
     assert (department.active, department.due, department.completed) == (3, 3, 2)
     done(leader, for_leaders)
-    department = {row.organization_id: row for row in completion_rates(year=YEAR, root=world.city)}[
-        world.department.pk
-    ]
+    department = {row.organization_id: row for row in completion_rates(year=YEAR, root=world.city)}[world.department.pk]
     assert department.completed == 3
 
 

@@ -26,10 +26,12 @@ RULES = {
     "pledges": {"fulfilled": 2, "partly_fulfilled": -2, "breached": -15},
     "decay": {"half_life_months": 24},
 }
-COURSES = [
-    ("政务诚信建设专题（《杭州市加强政务诚信建设的实施方案》解读）", "4", "干部学习新干线", True),
-    ("诚信手册导读与案例研讨", "2", "中共杭州市委党校", True),
-    ("公务员职业道德与依法行政", "3", "干部学习新干线", False),
+COURSES = [  # title, hours, provider, mandatory, audience
+    ("政务诚信建设专题（《杭州市加强政务诚信建设的实施方案》解读）", "4", "干部学习新干线", True, "all"),
+    ("诚信手册导读与案例研讨", "2", "中共杭州市委党校", True, "all"),
+    ("公务员职业道德与依法行政", "3", "干部学习新干线", False, "all"),
+    ("领导干部守信践诺专题研讨班", "8", "中共杭州市委党校", True, "leaders"),
+    ("新录用公务员初任培训：政务诚信", "6", "杭州市公务员培训中心", True, "new_entrants"),
 ]
 HANDBOOK = [
     ("integrity-basics", "政务诚信的基本要求", "坚持依法行政、政务公开、勤政高效、守信践诺、失信惩戒。"),
@@ -68,18 +70,24 @@ def seed_credit_files() -> int:
                     "hours": hours,
                     "provider": provider,
                     "mandatory": mandatory,
+                    "audience": audience,
                     "year": today.year,
                     "organization": city,
                 },
                 actor=personnel,
             )
-            for title, hours, provider, mandatory in COURSES
+            for title, hours, provider, mandatory, audience in COURSES
         ]
         servants = list(CivilServant.objects.filter(is_active=True).select_related("organization"))
         done_on = max(datetime.date(today.year, 1, 1), today - datetime.timedelta(days=30))
         for servant in servants:
-            # 徐明 has not finished this year's mandatory training: his file and score show it.
+            # 徐明 has not finished this year's mandatory training: his file and score show it. The leading
+            # cadres took their course but for 罗文斌; 高秀英, a new entrant, took hers.
             wanted = courses[:1] if servant.name == "徐明" else courses[:2]
+            if servant.is_leading_cadre and servant.name != "罗文斌":
+                wanted = [*wanted, courses[3]]
+            if servant.name == "高秀英":
+                wanted = [*wanted, courses[4]]
             for course in wanted:
                 education.completion_record(civil_servant=servant, course=course, completed_on=done_on, actor=personnel)
         for index, (slug, title, body) in enumerate(HANDBOOK):

@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.identifiers import resident_id_check_character, uscc_check_character
@@ -264,6 +265,8 @@ DEMO_CIVIL_SERVANTS = [
     ("林国平", "上城区财政局", "股长", CivilServantRank.PRINCIPAL_CLERK_4),
     ("徐明", "滨江区人力社保局", "科员", CivilServantRank.CLERK_1),
 ]
+LEADING_POSTS = frozenset({"科长", "处长", "副处长", "局长"})  # 领导职务; 股长 is not one
+NEW_ENTRANTS = frozenset({"高秀英", "徐明"})
 
 
 @transaction.atomic
@@ -281,6 +284,13 @@ def seed_civil_servants() -> int:
             organization=organizations[org],
             position=position,
             rank=rank,
+            is_leading_cadre=position in LEADING_POSTS,
+            # Two entered last year: courses for new entrants are due to them this year.
+            entered_service_on=(
+                datetime.date(timezone.localdate().year - 1, 9, 1)
+                if name in NEW_ENTRANTS
+                else datetime.date(1995 + index * 2, 8, 1)
+            ),
             staff_number=staff_number,
             resident_id=demo_resident_id("330106", birth, 100 + index),
         )

@@ -79,6 +79,59 @@ class Deadline:
 
 
 @dataclass(frozen=True)
+class CalendarDayPeriod:
+    """A period in calendar days (日): the start day is not counted (民法典 第二百零一条); when the last day
+    is a statutory holiday or a rest day the period ends on the next working day (第二百零三条)."""
+
+    start: datetime.date
+    days: int
+    last_day: datetime.date  # the `days`-th day after the start
+    due: datetime.date  # the last day, or the next working day after it
+    rolled_over: tuple[SkippedDay, ...]  # the non-working days the end moved over
+    provisional_years: tuple[int, ...]
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.provisional_years)
+
+    def explanation(self) -> list[str]:
+        """How the period was counted, for the public."""
+        lines = [
+            str(
+                _("Counted %(n)d calendar days from the day after %(start)s: the %(n)dth day is %(last)s.")
+                % {"n": self.days, "start": self.start.isoformat(), "last": self.last_day.isoformat()}
+            )
+        ]
+        for day in self.rolled_over:
+            if day.reason == "holiday":
+                lines.append(str(_("%(date)s is a holiday (%(name)s)") % {"date": day.date, "name": day.name}))
+            else:
+                lines.append(str(_("%(date)s is a rest day") % {"date": day.date}))
+        if self.rolled_over:
+            lines.append(
+                str(
+                    _(
+                        "The last day is not a working day, so the period ends on the next working day, %(due)s "
+                        "(民法典 第二百零三条)."
+                    )
+                    % {"due": self.due.isoformat()}
+                )
+            )
+        if self.provisional:
+            years = "、".join(str(y) for y in self.provisional_years)
+            lines.append(
+                str(
+                    _(
+                        "Provisional: the holidays of %(years)s are not published yet, so only weekends "
+                        "were taken as rest days. The deadline will be recounted when they are."
+                    )
+                    % {"years": years}
+                )
+            )
+        return lines
+
+
+@dataclass(frozen=True)
 class DayStatus:
     working: bool
     reason: str  # "weekday", "weekend", "holiday", "workday" (make-up)
@@ -160,6 +213,23 @@ class WorkingCalendar:
                 skipped.append(SkippedDay(day, status.reason, status.name))
         return Deadline(start, working_days, day, tuple(skipped), tuple(make_up), tuple(sorted(provisional_years)))
 
+    def add_calendar_days(self, start: datetime.date, days: int) -> CalendarDayPeriod:
+        """The end of a period of `days` calendar days after `start` (see CalendarDayPeriod)."""
+        if days < 1:
+            raise ValueError("days must be positive")
+        last = start + datetime.timedelta(days=days)
+        due, rolled = last, []
+        provisional_years: set[int] = set()
+        while True:
+            status = self.status(due)
+            if status.provisional:
+                provisional_years.add(due.year)
+            if status.working:
+                break
+            rolled.append(SkippedDay(due, status.reason, status.name))
+            due += ONE_DAY
+        return CalendarDayPeriod(start, days, last, due, tuple(rolled), tuple(sorted(provisional_years)))
+
     @staticmethod
     def _weekday_rule(day: datetime.date, *, provisional: bool) -> DayStatus:
         weekend = day.weekday() >= 5
@@ -188,6 +258,13 @@ def add_working_days(start: datetime.date, working_days: int) -> Deadline:
 
 def is_working_day(day: datetime.date) -> bool:
     return WorkingCalendar.load(day, day).is_working_day(day)
+
+
+def add_calendar_days(start: datetime.date, days: int) -> CalendarDayPeriod:
+    """`days` calendar days after `start`, ending on a working day (民法典 第二百零三条). One query pair: the
+    table is read from the last day on for the longest run of rest days (a Spring Festival week)."""
+    last = start + datetime.timedelta(days=days)
+    return WorkingCalendar.load(last, last + datetime.timedelta(days=_LOOKAHEAD_SLACK)).add_calendar_days(start, days)
 
 
 def complete_table_years(years: Iterable[int] | None = None) -> set[int]:

@@ -181,3 +181,36 @@ def test_each_year_is_said_to_be_complete_partial_or_unknown():
         2028: (CalendarYearState.COMPLETE, False, 1),
         2029: (CalendarYearState.UNKNOWN, False, 0),
     }
+
+
+# --- calendar-day periods (日): 民法典 第二百零一条 / 第二百零三条 -----------------------------------------------
+
+
+def test_a_calendar_day_period_ending_in_the_national_day_holiday_ends_on_the_next_working_day():
+    period = calendar.add_calendar_days(D(2026, 9, 20), 15)
+    assert period.last_day == D(2026, 10, 5)
+    assert period.due == D(2026, 10, 8)
+    assert [day.date for day in period.rolled_over] == [D(2026, 10, 5), D(2026, 10, 6), D(2026, 10, 7)]
+    assert period.rolled_over[0].name == "国庆节" and not period.provisional
+    text = " ".join(period.explanation())
+    assert "2026-10-05" in text and "2026-10-08" in text and "第二百零三条" in text
+
+
+def test_a_period_ending_on_a_make_up_saturday_ends_that_day():
+    period = calendar.add_calendar_days(D(2026, 9, 25), 15)
+    assert period.last_day == period.due == D(2026, 10, 10) and period.rolled_over == ()
+
+
+def test_a_period_ending_on_a_weekend_moves_to_monday_and_weekdays_count_like_any_day():
+    period = calendar.add_calendar_days(D(2026, 11, 13), 15)
+    assert period.last_day == D(2026, 11, 28)  # a Saturday
+    assert period.due == D(2026, 11, 30)
+    assert [day.reason for day in period.rolled_over] == ["weekend", "weekend"]
+    assert calendar.add_calendar_days(D(2026, 3, 1), 60).due == D(2026, 4, 30)  # rest days inside do not count
+
+
+def test_a_period_into_an_unknown_year_is_provisional_and_counts_weekends():
+    period = calendar.add_calendar_days(D(2029, 12, 1), 30)  # 2029-12-31 is a Monday
+    assert period.due == D(2029, 12, 31) and period.provisional
+    with pytest.raises(ValueError):
+        calendar.add_calendar_days(D(2026, 1, 1), 0)

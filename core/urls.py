@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import captcha, views
 
 app_name = "core"
 
 urlpatterns = [
     path("ledger/", views.ledger, name="ledger"),
+    path("captcha/new/", captcha.captcha_new, name="captcha_new"),
+    path("captcha/<str:token>.png", captcha.captcha_image, name="captcha_image"),
     path("staff/audit/", views.audit_list, name="audit_list"),
     path("staff/audit/<int:pk>/", views.audit_detail, name="audit_detail"),
     path("staff/notifications/", views.notification_list, name="notifications"),

@@ -380,6 +380,16 @@ MOCK_NATIONAL = {
     "REJECT_RATE": env.float("MOCK_NATIONAL_REJECT_RATE", default=0.0),
     "MAX_BATCH": 1000,
 }
+# Per-client rate limits of public forms and look-ups (core.ratelimit): "requests/period", the period in
+# s, m, h or d with an optional multiplier ("5/10m"). A scope named here overrides the rate its view's
+# @ratelimit decorator gives; a 429 page says how long to wait.
+RATE_LIMITS = {
+    "complaint_file": env("RATE_LIMIT_COMPLAINT_FILE", default="5/10m"),
+    "captcha": env("RATE_LIMIT_CAPTCHA", default="60/m"),  # captcha pictures and new challenges
+}
+# core.captcha.answer_for_tests() / solved_for_tests() read the answer of a captcha only when this is True:
+# settings/test.py turns it on; never anywhere else.
+CAPTCHA_TEST_MODE = False
 # Months in which administrators are reminded to load next year's State Council holiday notice.
 HOLIDAY_WARNING_MONTHS = (9, 10, 11, 12)
 

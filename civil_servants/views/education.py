@@ -1,5 +1,5 @@
-"""Integrity education pages: the course catalogue and its forms, completions (one by one or from a file,
-with the progress bar of core.imports), the yearly completion rates of one's subtree, and the handbook —
+"""Integrity education pages: the course catalogue and its forms, completions (one by one here; from a file
+in completion_imports), the yearly completion rates of one's subtree, and the handbook —
 its public reading view (published pages, latest version, the version history) and the staff editor.
 
 Staff pages are for personnel officers; an organization, course or import outside one's personnel scope
@@ -12,27 +12,22 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
-from django.utils import timezone, translation
+from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core import imports
 from core.access import scope_for
 from core.choices import Action
-from core.spreadsheets import csv_response, xlsx_response
 from organizations.models import CivilServant, Organization
 
-from .. import importing, tasks
-from ..forms import CompletionForm, CompletionUploadForm, CourseForm, HandbookEditForm, HandbookPageForm
+from ..forms import CompletionForm, CourseForm, HandbookEditForm, HandbookPageForm
 from ..models import Completion, HandbookPage, HandbookVersion
 from ..selectors import education as selectors
 from ..services import education as services
-
-FORMATS = ("csv", "xlsx")
+from . import completion_imports
 
 
 def _require_personnel(request):
@@ -161,111 +156,6 @@ def completion_rates(request):
         "civil_servants/education/rates.html",
         {"rows": rows, "root": root, "year": year, "years": years, "organizations": roots},
     )
-
-
-# --- completion import -----------------------------------------------------------------------------------
-
-
-def _jobs(request):
-    return importing.jobs_for(request.user).select_related("organization", "created_by")
-
-
-def _status_context(job) -> dict:
-    context = {
-        "job": job,
-        "running": imports.is_running(job),
-        "processed": importing.live_progress(job),
-        "percent": importing.live_percent(job),
-        "refusal": importing.confirmation_refusal(job),
-    }
-    if not context["running"]:
-        context["warnings"] = [e for e in job.errors if e.get("level") == "warning"][:20]
-        context["first_errors"] = [e for e in job.errors if e.get("level") != "warning"][:20]
-    return context
-
-
-@login_required
-@require_GET
-def completion_import_list(request):
-    _require_personnel(request)
-    jobs = _jobs(request).defer("errors")[:50]
-    return render(request, "civil_servants/education/imports/list.html", {"jobs": jobs})
-
-
-@login_required
-def completion_import_upload(request):
-    organizations = _require_personnel(request)
-    initial = {"organization": request.user.organization_id}
-    form = CompletionUploadForm(
-        request.POST or None, request.FILES or None, organizations=organizations, initial=initial
-    )
-    if request.method == "POST" and form.is_valid():
-        job = importing.job_create(
-            organization=form.cleaned_data["organization"],
-            upload=form.cleaned_data["file"],
-            actor=request.user,
-            language=translation.get_language(),
-        )
-        transaction.on_commit(lambda: tasks.check_completion_import.delay(job.pk))
-        messages.success(request, _("File uploaded. It is being checked; nothing is saved before you confirm."))
-        return redirect("civil_servants:completion_import_detail", pk=job.pk)
-    return render(request, "civil_servants/education/imports/upload.html", {"form": form})
-
-
-@login_required
-@require_GET
-def completion_import_detail(request, pk: int):
-    job = get_object_or_404(_jobs(request), pk=pk)
-    return render(request, "civil_servants/education/imports/detail.html", _status_context(job))
-
-
-@login_required
-@require_GET
-def completion_import_progress(request, pk: int):
-    job = get_object_or_404(_jobs(request), pk=pk)
-    return render(request, "civil_servants/education/imports/_status.html", _status_context(job))
-
-
-@login_required
-@require_GET
-def completion_import_status(request, pk: int):
-    job = get_object_or_404(_jobs(request).defer("errors"), pk=pk)
-    document = importing.status_document(job)
-    document["detail_url"] = reverse("civil_servants:completion_import_detail", args=[job.pk])
-    return JsonResponse(document)
-
-
-@login_required
-@require_POST
-def completion_import_confirm(request, pk: int):
-    job = get_object_or_404(_jobs(request), pk=pk)
-    refusal = importing.confirmation_refusal(job)
-    if refusal:
-        messages.error(request, refusal)
-    elif importing.job_confirm(job=job, actor=request.user):
-        transaction.on_commit(lambda: tasks.run_completion_import.delay(job.pk))
-        messages.success(request, _("Import confirmed; the completions are being saved."))
-    return redirect("civil_servants:completion_import_detail", pk=job.pk)
-
-
-@login_required
-@require_GET
-def completion_import_error_report(request, pk: int):
-    job = get_object_or_404(_jobs(request), pk=pk)
-    return imports.error_report_response(job.errors, f"completion-import-{job.pk}-errors.csv")
-
-
-@login_required
-@require_GET
-def completion_import_template(request, file_format: str):
-    if file_format not in FORMATS:
-        raise Http404
-    _require_personnel(request)
-    header = importing.template_headers()
-    filename = f"course-completions-template.{file_format}"
-    if file_format == "csv":
-        return csv_response(header, [], filename)
-    return xlsx_response(header, [], filename, title="completions")
 
 
 # --- the handbook: public reading view -------------------------------------------------------------------
@@ -398,22 +288,7 @@ urlpatterns = [
     path("staff/education/courses/<int:pk>/edit/", course_edit, name="course_edit"),
     path("staff/education/completions/new/", completion_create, name="completion_create"),
     path("staff/education/rates/", completion_rates, name="completion_rates"),
-    path("staff/education/imports/", completion_import_list, name="completion_import_list"),
-    path("staff/education/imports/new/", completion_import_upload, name="completion_import_upload"),
-    path(
-        "staff/education/imports/template.<slug:file_format>",
-        completion_import_template,
-        name="completion_import_template",
-    ),
-    path("staff/education/imports/<int:pk>/", completion_import_detail, name="completion_import_detail"),
-    path("staff/education/imports/<int:pk>/progress/", completion_import_progress, name="completion_import_progress"),
-    path("staff/education/imports/<int:pk>/status.json", completion_import_status, name="completion_import_status"),
-    path("staff/education/imports/<int:pk>/confirm/", completion_import_confirm, name="completion_import_confirm"),
-    path(
-        "staff/education/imports/<int:pk>/errors.csv",
-        completion_import_error_report,
-        name="completion_import_error_report",
-    ),
+    *completion_imports.urlpatterns,
     path("handbook/", handbook_index, name="handbook_index"),
     path("handbook/<slug:slug>/", handbook_page, name="handbook_page"),
     path("handbook/<slug:slug>/versions/<int:number>/", handbook_version, name="handbook_version"),

@@ -6,7 +6,12 @@ streamed rows, the header row below a title), the upload checks (`uploads`), the
 states (`models.ImportJobBase`, `choices.ImportStatus`), the worker's frame (`jobs`: claim, language,
 audit request id, all-or-nothing), live progress through the cache (`progress`) and the row problems
 with their downloadable, formula-safe report (`reports`). The progress bar the job pages poll is the
-template `core/imports/_progress.html`.
+template `core/imports/_progress.html`; the job pages themselves (list, upload, detail, live status,
+confirmation, error report, empty templates) are `views.ImportJobViews`, with `core/imports/*.html`.
+A small all-or-nothing import whose every row goes through one service (pledge progress, course
+completions) also takes the job's life from `lifecycle.RowwiseJobs` and the pass over its rows from
+`rowwise.RowwisePass`. (Those three modules are imported by name, not from here: views needs the urls,
+lifecycle the audit log.)
 """
 
 from .choices import RUNNING_STATUSES, ImportStatus

@@ -1,5 +1,6 @@
-"""Staff pages for bulk import: upload, live progress of the check and the import, confirmation,
-error report and empty templates. The work itself is in disclosures.importing, run by Celery.
+"""Staff pages for bulk import, on the shared job pages of core.imports.views: upload, live progress of
+the check and the import, confirmation, error report and empty templates (with the exports beside them).
+The work itself is in disclosures.importing, run by Celery.
 
 A job belongs to an organization: only users who may enter records for it (CHANGE scope) see it;
 anyone else gets 404, exactly like a job that does not exist.
@@ -8,27 +9,18 @@ anyone else gets 404, exactly like a job that does not exist.
 from __future__ import annotations
 
 from django import forms
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils import translation
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
 
 from core.choices import Action
-from core.imports import check_import_upload, is_running
-from core.pagination import keyset_page
+from core.imports import check_import_upload
+from core.imports.views import ImportJobViews, require
 from organizations.models import Organization
 
 from .. import importing, tasks
 from ..choices import ImportMode
 from ..models import ImportJob
-from .exports import FORMATS, ExportFilterForm, csv_response, xlsx_response
+from .exports import ExportFilterForm
 
 KINDS = dict(ImportJob._meta.get_field("kind").choices)
 TEMPLATE_VARIANTS = ("codes", "names")
@@ -67,41 +59,40 @@ class ImportUploadForm(forms.Form):
         return check_import_upload(self.cleaned_data["file"], max_bytes=importing.MAX_UPLOAD_BYTES)
 
 
-def _changeable_organizations(request):
-    return Organization.objects.for_user(request.user, Action.CHANGE).filter(is_active=True)
+class DisclosureImportViews(ImportJobViews):
+    namespace = "disclosures"
+    name_prefix = "import"
+    engine = importing
+    form_class = ImportUploadForm
+    check_task = tasks.check_import
+    run_task = tasks.run_import
+    report_name = "import"
+    template_route = "templates/<slug:kind>/<slug:variant>.<slug:file_format>"
+    status_json = False
+    list_template = "disclosures/imports/list.html"
+    detail_template = "disclosures/imports/detail.html"
+    status_template = "disclosures/imports/_status.html"
+    templates_include = "disclosures/imports/_templates.html"
+    texts = {
+        "list_title": gettext_lazy("Import and export"),
+        "job_title": gettext_lazy("Import"),
+        "upload_heading": gettext_lazy("Upload a file of licences or penalties"),
+        "importing": gettext_lazy("Saving the valid rows as drafts…"),
+        "confirm_step": gettext_lazy("When you confirm, the rows are saved as drafts; a reviewer publishes them."),
+        "confirmed": gettext_lazy("Import confirmed; the rows are being saved as drafts."),
+    }
 
+    def jobs(self, request):
+        return ImportJob.objects.for_user(request.user, Action.CHANGE).select_related("organization", "created_by")
 
-def _jobs(request):
-    return ImportJob.objects.for_user(request.user, Action.CHANGE).select_related("organization", "created_by")
+    def organizations(self, request):
+        return require(Organization.objects.for_user(request.user, Action.CHANGE).filter(is_active=True))
 
+    def upload_initial(self, request):
+        return {"organization": request.user.organization_id, "kind": request.GET.get("kind", "penalty")}
 
-def _require_change_scope(request):
-    organizations = _changeable_organizations(request)
-    if not organizations.exists():
-        raise PermissionDenied
-    return organizations
-
-
-@login_required
-@require_GET
-def import_list(request):
-    _require_change_scope(request)
-    page = keyset_page(_jobs(request).defer("errors"), request, key="id")
-    # One filter form per kind for the export; distinct ids, the same GET names as the staff list.
-    export_forms = [(kind, label, ExportFilterForm(auto_id=f"export-{kind}-%s")) for kind, label in KINDS.items()]
-    return render(
-        request, "disclosures/imports/list.html", {"page": page, "kinds": KINDS, "export_forms": export_forms}
-    )
-
-
-@login_required
-def import_upload(request):
-    organizations = _require_change_scope(request)
-    initial = {"organization": request.user.organization_id, "kind": request.GET.get("kind", "penalty")}
-    form = ImportUploadForm(request.POST or None, request.FILES or None, organizations=organizations, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        job = importing.job_create(
+    def start(self, request, data):
+        return importing.job_create(
             kind=data["kind"],
             organization=data["organization"],
             upload=data["file"],
@@ -109,96 +100,28 @@ def import_upload(request):
             actor=request.user,
             language=translation.get_language(),
         )
-        transaction.on_commit(lambda: tasks.check_import.delay(job.pk))
-        messages.success(request, _("File uploaded. It is being checked; nothing is saved before you confirm."))
-        return redirect("disclosures:import_detail", pk=job.pk)
-    return render(request, "disclosures/imports/upload.html", {"form": form, "kinds": KINDS})
+
+    def list_context(self, request):
+        # One filter form per kind for the export; distinct ids, the same GET names as the staff list.
+        export_forms = [(kind, label, ExportFilterForm(auto_id=f"export-{kind}-%s")) for kind, label in KINDS.items()]
+        return {"kinds": KINDS, "export_forms": export_forms}
+
+    def upload_context(self, request):
+        return {"kinds": KINDS}
+
+    def detail_context(self, request, job):
+        earlier = (
+            ImportJob.objects.filter(organization=job.organization, file_sha256=job.file_sha256, pk__lt=job.pk)
+            .only("id", "created_at", "status", "original_name", "kind", "organization")
+            .order_by("-id")
+            .first()
+        )
+        return {"earlier": earlier}
+
+    def template_file(self, kind: str, variant: str):
+        if kind not in KINDS or variant not in TEMPLATE_VARIANTS:
+            return None
+        return importing.template_headers(kind, variant), f"{kind}-import-template-{variant}", kind
 
 
-def _status_context(job: ImportJob) -> dict:
-    running = is_running(job)
-    context = {
-        "job": job,
-        "running": running,
-        "processed": importing.live_progress(job),
-        "percent": importing.live_percent(job),
-        "refusal": importing.confirmation_refusal(job),
-    }
-    if not running:
-        # The stored list may be long (so the polled views defer it): the page shows the first few
-        # problems, the downloadable report has them all.
-        context["warnings"] = [e for e in job.errors if e.get("level") == "warning"][:20]
-        context["first_errors"] = [e for e in job.errors if e.get("level") != "warning"][:20]
-    return context
-
-
-@login_required
-@require_GET
-def import_detail(request, pk: int):
-    job = get_object_or_404(_jobs(request).defer("errors"), pk=pk)
-    earlier = (
-        ImportJob.objects.filter(organization=job.organization, file_sha256=job.file_sha256, pk__lt=job.pk)
-        .only("id", "created_at", "status", "original_name", "kind", "organization")
-        .order_by("-id")
-        .first()
-    )
-    context = {**_status_context(job), "earlier": earlier}
-    return render(request, "disclosures/imports/detail.html", context)
-
-
-@login_required
-@require_GET
-def import_progress(request, pk: int):
-    """The fragment htmx polls every second while the job runs; without `hx-trigger` it stops."""
-    job = get_object_or_404(_jobs(request).defer("errors"), pk=pk)
-    return render(request, "disclosures/imports/_status.html", _status_context(job))
-
-
-@login_required
-@require_POST
-def import_confirm(request, pk: int):
-    job = get_object_or_404(_jobs(request), pk=pk)
-    refusal = importing.confirmation_refusal(job)
-    if refusal:
-        messages.error(request, refusal)
-    elif importing.job_confirm(job=job, actor=request.user):
-        transaction.on_commit(lambda: tasks.run_import.delay(job.pk))
-        messages.success(request, _("Import confirmed; the rows are being saved as drafts."))
-    return redirect("disclosures:import_detail", pk=job.pk)
-
-
-@login_required
-@require_GET
-def import_error_report(request, pk: int):
-    job = get_object_or_404(_jobs(request), pk=pk)
-    return csv_response(
-        importing.error_report_header(), importing.error_report_rows(job), f"import-{job.pk}-errors.csv"
-    )
-
-
-@login_required
-@require_GET
-def import_template(request, kind: str, variant: str, file_format: str):
-    if kind not in KINDS or variant not in TEMPLATE_VARIANTS or file_format not in FORMATS:
-        raise Http404
-    _require_change_scope(request)
-    header = importing.template_headers(kind, variant)
-    filename = f"{kind}-import-template-{variant}.{file_format}"
-    if file_format == "csv":
-        return csv_response(header, [], filename)
-    return xlsx_response(header, [], filename, title=kind)
-
-
-urlpatterns = [
-    path("staff/disclosures/imports/", import_list, name="import_list"),
-    path("staff/disclosures/imports/new/", import_upload, name="import_upload"),
-    path(
-        "staff/disclosures/imports/templates/<slug:kind>/<slug:variant>.<slug:file_format>",
-        import_template,
-        name="import_template",
-    ),
-    path("staff/disclosures/imports/<int:pk>/", import_detail, name="import_detail"),
-    path("staff/disclosures/imports/<int:pk>/progress/", import_progress, name="import_progress"),
-    path("staff/disclosures/imports/<int:pk>/confirm/", import_confirm, name="import_confirm"),
-    path("staff/disclosures/imports/<int:pk>/errors.csv", import_error_report, name="import_error_report"),
-]
+urlpatterns = DisclosureImportViews().urlpatterns("staff/disclosures/imports/")

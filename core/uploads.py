@@ -14,6 +14,12 @@ What is verified per kind:
 - zip: an archive whose central directory can be read; what is inside is not inspected;
 - txt, csv: text — no NUL byte, and UTF-8 or GB18030 (txt also UTF-16 with a byte-order mark).
 An extension with no check here is refused rather than trusted.
+
+Files from the public (complaint attachments) are checked with `untrusted=True`: only PDF and PNG/JPEG are
+taken, a PDF with active content (scripts, launch actions, embedded files, XFA) is refused and an image must
+be readable to its end (core.sanitize). What is stored is then `cleaned_upload(upload)`: the image without its
+metadata (EXIF with the GPS position, XMP, IPTC, comments, text chunks), a PDF as it came; kept in
+core.private_files.private_storage and handed out only by core.private_files.serve_private.
 """
 
 from __future__ import annotations
@@ -25,8 +31,22 @@ import struct
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from .sanitize import pdf_active_content, pdf_problems, strip_image_metadata
+
+__all__ = [
+    "UNTRUSTED_KINDS",
+    "cleaned_upload",
+    "content_problem",
+    "pdf_active_content",
+    "pdf_problems",
+    "stored_facts",
+    "strip_image_metadata",
+    "upload_problems",
+]
 
 HEAD_BYTES = 64 * 1024
 _READ_CHUNK = 1 << 20
@@ -223,10 +243,15 @@ def content_problem(upload, extension: str | None = None) -> str | None:
     }
 
 
-def upload_problems(files: Iterable, *, allowed: Sequence[str], max_bytes: int) -> list[str]:
+def upload_problems(files: Iterable, *, allowed: Sequence[str], max_bytes: int, untrusted: bool = False) -> list[str]:
     """Every reason to refuse these files, each message naming its file: a kind not in `allowed`
-    (extensions without the dot), empty, larger than `max_bytes`, or bytes not of the named kind."""
+    (extensions without the dot), empty, larger than `max_bytes`, or bytes not of the named kind.
+
+    `untrusted=True` (files from the public): only the kinds of UNTRUSTED_KINDS are taken whatever `allowed`
+    says, a PDF must carry no active content and an image must be readable to its end."""
     allowed = [extension.lower() for extension in allowed]
+    if untrusted:
+        allowed = [extension for extension in allowed if extension in UNTRUSTED_KINDS]
     problems = []
     for upload in files:
         extension = _extension(upload.name)
@@ -243,7 +268,45 @@ def upload_problems(files: Iterable, *, allowed: Sequence[str], max_bytes: int) 
             )
         elif problem := content_problem(upload, extension):
             problems.append(problem)
+        elif untrusted:
+            problems += _untrusted_problems(upload, extension)
     return problems
+
+
+UNTRUSTED_KINDS = ("pdf", "png", "jpg", "jpeg")
+
+
+def _whole(upload) -> bytes:
+    upload.seek(0)
+    data = b"".join(upload.chunks())
+    upload.seek(0)
+    return data
+
+
+def _untrusted_problems(upload, extension: str) -> list[str]:
+    data = _whole(upload)
+    if extension == "pdf":
+        return pdf_problems(data, name=upload.name)
+    try:
+        strip_image_metadata(data, extension)
+    except ValueError:
+        return [_("%(name)s is not a readable image.") % {"name": upload.name}]
+    return []
+
+
+def cleaned_upload(upload) -> ContentFile:
+    """What to store of an upload that passed `upload_problems(..., untrusted=True)`: a JPEG or PNG without
+    its metadata, anything else as it came; named as the upload (without any path). Raises ValueError, whose
+    text is the message for the field, when the image cannot be read."""
+    name = os.path.basename(upload.name)
+    extension = _extension(name)
+    data = _whole(upload)
+    if extension in ("png", "jpg", "jpeg"):
+        try:
+            data = strip_image_metadata(data, extension)
+        except ValueError as error:
+            raise ValueError(_("%(name)s is not a readable image.") % {"name": name}) from error
+    return ContentFile(data, name=name)
 
 
 def stored_facts(upload) -> dict:

@@ -1,5 +1,8 @@
 """pytest: SQLite unless DATABASE_URL names PostgreSQL (CI does), Redis only when REDIS_URL is set."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import DATABASES, REDIS_URL
 
@@ -8,6 +11,8 @@ SECRET_KEY = "test-only-secret"  # noqa: S105
 LEDGER_COMMITMENT_KEY = "test-only-ledger-commitment-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# core.private_files writes to disk: a folder of its own per test run, never the real var/private.
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="hi-test-private-"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 
 from commitments.choices import Fulfilment
 from commitments.models import Pledge
+from core.bulk import insert_records
 from core.lookups import ids
 from core.publication import PublicationStatus
 from dishonesty_records.choices import Category, Severity, Stage
@@ -294,7 +295,9 @@ def _score_batch(servants: list[tuple], rule_set: AssessmentRuleSet, as_of: date
                     inputs_digest=digest,
                 )
             )
-    IntegrityScore.objects.bulk_create(new, batch_size=BATCH_SIZE)
+    # COPY, not bulk_create: Django binds bulk_create's rows as arrays on the client, and quoting 2,000
+    # breakdowns' JSON as array text cost 2/3 of a first nightly run (bench/RESULTS.md, credit files).
+    insert_records(IntegrityScore, new)
     return len(new)
 
 

@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("dishonesty_records.api.urls")),
     path("commitments/", include("commitments.api.urls")),
     path("", include("civil_servants.api.urls")),
+    path("", include("complaints.api.urls")),
     path("", include("core.api.urls")),
 ]
 
@@ -27,6 +28,8 @@ urlpatterns = [
     path("", include("dishonesty_records.urls")),
     path("", include("commitments.urls")),
     path("", include("civil_servants.urls")),
+    path("", include("complaints.urls")),
+    path("open311/", include(("complaints.open311.urls", "open311"), namespace="open311")),
     path("", include("sharing.urls")),
     path("healthz", healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

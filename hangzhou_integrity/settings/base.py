@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "dishonesty_records",
     "commitments",
     "civil_servants",
+    "complaints",
     "sharing",
     "mock_national",
     "portal",

@@ -1,0 +1,3 @@
+"""The complaints API under /api/v1/ (being built)."""
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+from .views import public, staff, statistics
+
+app_name = "complaints"
+
+urlpatterns = [*public.urlpatterns, *staff.urlpatterns, *statistics.urlpatterns]

@@ -1,0 +1,3 @@
+"""Complaint pages: public (being built)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Complaint pages: staff (being built)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Complaint pages: statistics (being built)."""
+
+urlpatterns: list = []

@@ -1,4 +1,4 @@
-from .views import assessment, education, eligibility, files, self_service
+from .views import assessment, education, eligibility, exam, files, self_service
 
 app_name = "civil_servants"
 
@@ -7,5 +7,6 @@ urlpatterns = [
     *education.urlpatterns,
     *assessment.urlpatterns,
     *eligibility.urlpatterns,
+    *exam.urlpatterns,
     *self_service.urlpatterns,
 ]

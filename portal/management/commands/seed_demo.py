@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 
 from civil_servants import demo as civil_servants_demo
 from commitments import demo as commitments_demo
+from complaints import demo as complaints_demo
 from disclosures import demo as disclosures_demo
 from dishonesty_records import demo as dishonesty_demo
 from organizations import demo as organizations_demo
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         dishonesty_records = dishonesty_demo.seed_dishonesty_records()
         pledges = commitments_demo.seed_pledges()
         files = civil_servants_demo.seed_credit_files()
+        complaints = complaints_demo.seed_complaints()
         self.stdout.write(
             self.style.SUCCESS(
                 _("Demo data ready: %(orgs)d organizations under %(city)s, %(people)d new civil servants.")
@@ -37,6 +39,10 @@ class Command(BaseCommand):
         self.stdout.write(_("%(count)d new demo dishonesty records.") % {"count": dishonesty_records})
         self.stdout.write(_("%(count)d new demo pledges.") % {"count": pledges})
         self.stdout.write(_("%(count)d demo credit files filled in.") % {"count": files})
+        if complaints:
+            self.stdout.write(_("Demo complaints (track them at /complaints/track/ with the code and the secret):"))
+            for label, code, secret in complaints:
+                self.stdout.write(f"  {code}  {secret}  {label}")
         self._print_logins(logins)
 
     def _print_logins(self, logins):

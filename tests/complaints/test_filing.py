@@ -75,6 +75,12 @@ def test_bad_input_is_a_field_error_and_nothing_is_saved(world, changes, field):
     assert not Complaint.objects.exists() and not Complainant.objects.exists()
 
 
+def test_messages_come_in_chinese_by_default(world):
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as caught:
+        file_complaint(world.department, category="gossip")
+    assert caught.value.message_dict["category"] == ["请选择投诉事项类别。"]
+
+
 def test_anonymous_complaints_keep_no_identity_and_cannot_consent(world):
     filed = file_complaint(world.department, anonymous=True, name="", phone="", consent_to_share=True)
     assert filed.complaint.anonymous and not filed.complaint.consent_to_share

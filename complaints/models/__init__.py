@@ -1,4 +1,5 @@
 from .complaint import Complainant, Complaint, ComplaintAttachment, ComplaintEvent
+from .monthly import ComplaintMonthly
 from .rules import DeadlineRule
 
-__all__ = ["Complainant", "Complaint", "ComplaintAttachment", "ComplaintEvent", "DeadlineRule"]
+__all__ = ["Complainant", "Complaint", "ComplaintAttachment", "ComplaintEvent", "ComplaintMonthly", "DeadlineRule"]

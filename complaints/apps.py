@@ -6,3 +6,8 @@ class ComplaintsConfig(AppConfig):
     name = "complaints"
     verbose_name = _("Public complaints")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import hotline
+
+        hotline.register()  # the 12345 hotline's status updates (core.outbound)

@@ -31,6 +31,8 @@ class ApiScope(models.TextChoices):
     REVIEW = "review", _("Review and publish")
     # The exam authority's system: may ask whether an applicant is barred from the exam, nothing else.
     EXAM_CHECK = "exam_check", _("Check exam applicants")
+    # The 12345 city hotline: files complaints (channel "hotline") and is told how each goes; reads none.
+    HOTLINE = "hotline", _("File complaints as the 12345 hotline")
 
 
 class CivilServantRank(models.TextChoices):

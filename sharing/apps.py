@@ -7,8 +7,10 @@ class SharingConfig(AppConfig):
     verbose_name = _("National push")
 
     def ready(self):
+        from core import outbound
         from core.publishing import on_announcement
 
-        from .services import outbox_enqueue
+        from .services import outbound_enqueue, outbox_enqueue
 
         on_announcement(outbox_enqueue)
+        outbound.set_backend(outbound_enqueue)

@@ -120,3 +120,83 @@ class Reconciliation(models.Model):
 
     def __str__(self):
         return f"{self.ran_at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'gaps'}"
+
+
+class OutboundMessageQuerySet(ScopedQuerySet):
+    scope_path_field = "scope_path"
+
+
+class OutboundMessage(models.Model):
+    """A message to another system (a webhook: the 12345 hotline's status updates, core.outbound), queued in
+    the transaction that changed what it tells and sent by `sharing.services.outbound_deliver`.
+
+    Unlike the national push, every message counts (an event, not a whole document): none supersedes
+    another, and messages with the same `ordering_key` are sent one at a time in the order queued."""
+
+    destination = models.CharField(_("destination"), max_length=40)
+    # One per event: queueing the same key again queues nothing, and the receiver deduplicates on it.
+    idempotency_key = models.CharField(_("idempotency key"), max_length=160, unique=True)
+    ordering_key = models.CharField(_("sent in order with"), max_length=120)
+    payload = models.JSONField(_("payload"))
+    owner = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("responsible organization"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # read through scope_path
+    )
+    scope_path = models.CharField(_("organization path"), max_length=255)
+    status = models.CharField(_("status"), max_length=20, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"))
+    claim_token = models.UUIDField(_("claim"), null=True, blank=True)
+    lease_expires_at = models.DateTimeField(_("claim expires at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    last_status_code = models.PositiveSmallIntegerField(_("last HTTP status"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = OutboundMessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outbound message")
+        verbose_name_plural = _("outbound messages")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at", "id"],
+                name="outbound_due_idx",
+                condition=Q(status=OutboxStatus.PENDING),
+            ),
+            models.Index(
+                fields=["lease_expires_at"], name="outbound_lease_idx", condition=Q(status=OutboxStatus.IN_FLIGHT)
+            ),
+            models.Index(fields=["ordering_key", "id"], name="outbound_order_idx"),
+            models.Index(fields=["status", "-id"], name="outbound_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.destination} {self.idempotency_key}"
+
+
+class OutboundAttempt(models.Model):
+    """One try to deliver one outbound message: its delivery log."""
+
+    message = models.ForeignKey(
+        OutboundMessage, verbose_name=_("message"), on_delete=models.CASCADE, related_name="tries"
+    )
+    number = models.PositiveIntegerField(_("attempt"))
+    started_at = models.DateTimeField(_("started at"))
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"))
+    outcome = models.CharField(_("outcome"), max_length=20, choices=AttemptOutcome.choices)
+    http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    detail = models.TextField(_("detail"), blank=True)
+
+    class Meta:
+        verbose_name = _("outbound attempt")
+        verbose_name_plural = _("outbound attempts")
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.message_id} #{self.number} {self.outcome}"

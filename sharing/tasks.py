@@ -1,4 +1,4 @@
-"""Thin tasks over sharing.services. Both are idempotent, so a worker lost mid-way is harmless:
+"""Thin tasks over sharing.services. All are idempotent, so a worker lost mid-way is harmless:
 acknowledged late and given back to the queue (settings), and the outbox's leases do the rest."""
 
 from celery import shared_task
@@ -23,3 +23,10 @@ def push_pending() -> dict:
 @shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=25 * 60, time_limit=30 * 60)
 def reconcile() -> bool:
     return services.reconciliation_run().ok
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=290, time_limit=300)
+def deliver_outbound() -> dict:
+    """Messages to other systems (core.outbound: the 12345 hotline's status updates)."""
+    report = services.outbound_deliver(budget_seconds=DRAIN_BUDGET_SECONDS)
+    return {"delivered": report.delivered, "retried": report.retried, "failed": report.failed}

@@ -1,3 +1,10 @@
-"""The complaints API under /api/v1/ (being built)."""
+"""The complaints API under /api/v1/ (namespace "api")."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from .views import ComplaintViewSet
+
+router = SimpleRouter()
+router.register("complaints", ComplaintViewSet, basename="complaint")
+
+urlpatterns = [*router.urls]

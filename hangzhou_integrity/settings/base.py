@@ -310,6 +310,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "ledger-verify-nightly": {"task": "core.tasks.verify_ledger", "schedule": crontab(hour=2, minute=30)},
     "sharing-push-pending": {"task": "sharing.tasks.push_pending", "schedule": 30},
+    # Messages to other systems (core.outbound): retries after back-off, and anything a lost task left.
+    "sharing-deliver-outbound": {"task": "sharing.tasks.deliver_outbound", "schedule": 30},
     "sharing-reconcile-nightly": {"task": "sharing.tasks.reconcile", "schedule": crontab(hour=3, minute=15)},
 }
 # Tasks that may run again after a worker died mid-way (they are idempotent): acknowledged only when
@@ -327,6 +329,10 @@ ACCESS_SCOPE_RESOLVER = "organizations.access.scope_for"
 ADMINISTRATORS_SELECTOR = "organizations.selectors.administrators"
 NATIONAL_PLATFORM_URL = env("NATIONAL_PLATFORM_URL", default="http://127.0.0.1:8000/mock-national/")
 NATIONAL_PLATFORM_SECRET = env("NATIONAL_PLATFORM_SECRET", default="local-national-secret")
+# The 12345 city hotline: complaints it files come back to it as status updates (complaints.hotline),
+# POSTed here signed with the secret. Empty URL: the updates wait in the outbox until one is set.
+HOTLINE_WEBHOOK_URL = env("HOTLINE_WEBHOOK_URL", default="")
+HOTLINE_WEBHOOK_SECRET = env("HOTLINE_WEBHOOK_SECRET", default="local-hotline-secret")
 # The key of the ledger's commitment to each record's national (pushed, unmasked) document:
 # HMAC-SHA256(key, canonical JSON). Never published: with it, anyone could test guesses of a hidden ID
 # number against the public entries. Keep it for good, like SECRET_KEY (a new key fails every

@@ -37,6 +37,8 @@ class _Navigation:
         """May work with published records of some organization (enter, review or supervise)."""
         return self.change or self.review or self.supervise
 
+    complaints = cached_property(lambda self: self.records or self._can(Action.INTAKE))  # any complaint role
+
     @cached_property
     def supervise(self) -> bool:
         return self._can(Action.SUPERVISE)

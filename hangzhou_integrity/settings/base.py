@@ -302,6 +302,7 @@ CELERY_BEAT_SCHEDULE = {
     "commitments-remind-milestones": {"task": "commitments.tasks.remind_milestones_due", "schedule": 60 * 60},
     "commitments-measure": {"task": "commitments.tasks.measure_pledges", "schedule": 6 * 60 * 60},
     "commitments-escalate-milestones": {"task": "commitments.tasks.escalate_overdue_milestones", "schedule": 60 * 60},
+    "complaints-escalate-overdue": {"task": "complaints.escalate_overdue", "schedule": 60 * 60},
     # One sweep over every registered record type (core.publishing): disclosures, dishonesty records …
     "end-publicity": {"task": "core.tasks.end_due_publicity", "schedule": 60 * 60},
     "warn-missing-holiday-calendar": {

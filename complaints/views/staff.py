@@ -1,3 +1,0 @@
-"""Complaint pages: staff (being built)."""
-
-urlpatterns: list = []

@@ -56,7 +56,13 @@ def identity_of(user, complaint, *, reason: str) -> dict[str, str] | None:
     complainant = getattr(complaint, "complainant", None)
     if complainant is None:
         return None
-    return reveal(target=complainant, actor=user, reason=reason, action="complaints.identity.view")
+    return reveal(
+        target=complainant,
+        actor=user,
+        reason=reason,
+        action="complaints.identity.view",
+        names=complainant.IDENTITY_FIELDS,
+    )
 
 
 def masked_name(name: str) -> str:

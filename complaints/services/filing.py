@@ -68,6 +68,9 @@ def _coordinate(value, name: str, limit: int, errors: dict) -> Decimal | None:
     except (InvalidOperation, ValueError):
         errors[name] = [_("Give a number of degrees.")]
         return None
+    if not number.is_finite():
+        errors[name] = [_("Give a number of degrees.")]
+        return None
     if not -limit <= number <= limit:
         errors[name] = [_("Between -%(n)d and %(n)d degrees.") % {"n": limit}]
         return None

@@ -72,7 +72,9 @@ def test_who_reaches_the_eligibility_page(client, cast):
 
 def test_a_check_shows_each_reason_and_is_logged_for_the_servant(client, cast):
     entry = dismissal(cast["servant"])
-    page = request_as(client, cast["officer"], "post", check_url(cast["servant"]), {"purpose": "promotion"})
+    page = request_as(
+        client, cast["officer"], "post", check_url(cast["servant"]) + "?language=en", {"purpose": "promotion"}
+    )
     assert page.status_code == 200
     result = page.context["result"]
     assert not result.eligible and [r.source for r in result.reasons] == [f"civil_servants.career_entry#{entry.pk}"]
@@ -87,7 +89,7 @@ def test_a_check_shows_each_reason_and_is_logged_for_the_servant(client, cast):
     )
     # The servant sees the check, its day and why.
     own = request_as(client, cast["servant_user"], "get", reverse("civil_servants:my_file")).content.decode()
-    assert "A disciplinary sanction in its period" in own and "甲纪〔2026〕9号" in own
+    assert "处分影响期内" in own and "甲纪〔2026〕9号" in own  # in Chinese by default
 
 
 def test_bad_input_on_the_eligibility_page_is_a_field_error(client, cast):
@@ -182,4 +184,4 @@ def test_the_servant_reads_their_score_breakdown_and_training(client, cast, worl
     assert page.context["score"].score == Decimal("98.00")
     assert [(d.course.pk, d.completed_on) for d in page.context["training"]] == [(missing.pk, None), (done.pk, TODAY)]
     text = page.content.decode()
-    assert 'id="score-breakdown"' in text and f"civil_servants.course#{missing.pk}" in text and "Not yet" in text
+    assert 'id="score-breakdown"' in text and f"civil_servants.course#{missing.pk}" in text and "尚未完成" in text

@@ -66,6 +66,8 @@ def test_codes_are_distinct_and_read_forgivingly():
         ({"email": "not-an-address"}, "email"),
         ({"happened_on": D(2099, 1, 1)}, "happened_on"),
         ({"latitude": "91"}, "latitude"),
+        ({"latitude": "NaN"}, "latitude"),
+        ({"longitude": "Infinity"}, "longitude"),
     ],
 )
 def test_bad_input_is_a_field_error_and_nothing_is_saved(world, changes, field):

@@ -1,4 +1,4 @@
-"""Celery tasks of complaints: thin and idempotent — the overdue sweep."""
+"""Celery tasks of complaints: thin and idempotent — the statistics refresh, and the overdue sweep."""
 
 from __future__ import annotations
 
@@ -15,6 +15,15 @@ from organizations.selectors import supervisors_over
 
 from .choices import DeadlineKind, EventKind, Status
 from .models import Complaint, ComplaintEvent
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def refresh_statistics() -> dict:
+    """The public statistics' monthly table: every month once a night, else the months touched since."""
+    from .statistics import refresh_due
+
+    return refresh_due()
+
 
 # --- the overdue sweep (hourly) --------------------------------------------------------------------
 #

@@ -314,6 +314,8 @@ CELERY_BEAT_SCHEDULE = {
     # Messages to other systems (core.outbound): retries after back-off, and anything a lost task left.
     "sharing-deliver-outbound": {"task": "sharing.tasks.deliver_outbound", "schedule": 30},
     "sharing-reconcile-nightly": {"task": "sharing.tasks.reconcile", "schedule": crontab(hour=3, minute=15)},
+    # Every month once a night (first run after 02:00), else only the months touched since (complaints.statistics).
+    "complaints-refresh-statistics": {"task": "complaints.tasks.refresh_statistics", "schedule": 10 * 60},
 }
 # Tasks that may run again after a worker died mid-way (they are idempotent): acknowledged only when
 # done, and given back to the queue if the worker is lost. Redis redelivers an unacknowledged task

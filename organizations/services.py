@@ -148,7 +148,7 @@ def api_client_create(*, organization: Organization, name: str, scopes: list[str
     """Returns the client and its token. The token is shown once; only its hash is stored."""
     unknown = sorted(set(scopes) - set(ApiScope.values))
     if not scopes or unknown:
-        raise ValidationError({"scopes": _("Choose scopes from: read, write, review, exam_check.")})
+        raise ValidationError({"scopes": _("Choose scopes from: %(scopes)s.") % {"scopes": ", ".join(ApiScope.values)}})
     token = new_token()
     client = ApiClient(
         organization=organization,

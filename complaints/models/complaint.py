@@ -150,6 +150,14 @@ class Complaint(TimeStampedModel):
                 name="complaint_external_idx",
             ),
         ]
+        constraints = [
+            # The 12345 hotline posts a work order once however often it retries: one complaint per order.
+            models.UniqueConstraint(
+                fields=["external_reference"],
+                condition=Q(channel="hotline") & ~Q(external_reference=""),
+                name="complaint_hotline_order_once",
+            )
+        ]
 
     def __str__(self):
         return self.tracking_code

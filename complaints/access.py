@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from core.access import scope_for
 from core.choices import Action
 from core.personal_data import reveal
@@ -62,6 +64,7 @@ def identity_of(user, complaint, *, reason: str) -> dict[str, str] | None:
         reason=reason,
         action="complaints.identity.view",
         names=complainant.IDENTITY_FIELDS,
+        purpose_message=_("Say why you need to see who complained."),
     )
 
 

@@ -46,19 +46,21 @@ def unmask_unchanged(instance, data: dict, names: Iterable[str] | None = None) -
     return restored
 
 
-def require_purpose(reason: str, *, field: str = "reason") -> str:
+def require_purpose(reason: str, *, field: str = "reason", message: str | None = None) -> str:
     """Why someone needs the whole number: a few words at least, or a field error."""
     reason = (reason or "").strip()
     if len(reason) < REASON_MIN_LENGTH:
-        raise ValidationError({field: [_("Say why you need to see the full ID number.")]})
+        raise ValidationError({field: [message or _("Say why you need to see the full ID number.")]})
     return reason[:REASON_MAX_LENGTH]
 
 
 @transaction.atomic
-def reveal(*, target, actor, reason: str, action: str, names: Iterable[str] | None = None) -> dict[str, str]:
+def reveal(
+    *, target, actor, reason: str, action: str, names: Iterable[str] | None = None, purpose_message: str | None = None
+) -> dict[str, str]:
     """The whole values of `target`'s personal fields for `actor`, who says why; the audit row
     (action, actor, reason) is written before anything is returned."""
-    reason = require_purpose(reason)
+    reason = require_purpose(reason, message=purpose_message)
     names = tuple(target.personal_data_fields if names is None else names)
     values = {name: getattr(target, name) for name in names}
     audit_log(actor=actor, action=action, target=target, after={"reason": reason})

@@ -161,7 +161,12 @@ def _file(request):
     if email:
         link = request.build_absolute_uri(reverse("complaints:track"))
         transaction.on_commit(lambda: _send_receipt(email, code, secret, link))
-    request.session[RECEIPT_KEY] = {"code": code, "secret": secret, "emailed": bool(email)}
+    request.session[RECEIPT_KEY] = {
+        "code": code,
+        "secret": secret,
+        "emailed": bool(email),
+        "accept_due": filed.complaint.accept_due.isoformat(),
+    }
     return redirect("complaints:receipt")
 
 

@@ -102,6 +102,7 @@ def test_filing_shows_the_code_and_secret_once_and_mails_them(
     code = complaint.tracking_code
     secret = receipt.split("data-receipt-secret>")[1].split("<")[0]
     assert code in receipt and services.complaint_find(code=code, secret=secret) == complaint
+    assert complaint.accept_due.isoformat() in receipt
     again = client.get(RECEIPT).content.decode()
     assert secret not in again and code not in again
 

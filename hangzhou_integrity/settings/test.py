@@ -1,5 +1,6 @@
 """pytest: SQLite unless DATABASE_URL names PostgreSQL (CI does), Redis only when REDIS_URL is set."""
 
+import secrets
 import tempfile
 from pathlib import Path
 
@@ -23,6 +24,10 @@ if not REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_URL = "memory://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
+else:
+    # Counters (rate limits, throttles, captcha burns) outlive a run in Redis, and ids restart with every
+    # test database: a prefix of its own per run keeps one run's counts out of the next one's tests.
+    CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": f"test-{secrets.token_hex(4)}"}}
 # Generous limits: throttling itself is tested with its own override.
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405

@@ -125,6 +125,9 @@ def _postgres_refresh(months: list[datetime.date] | None, upto: int) -> int:
             [stamp, upto, *params],
         )
         written = cursor.rowcount
+        if months is None:
+            # Every row rewritten: fresh statistics, so the page's plans see the table as it now is.
+            cursor.execute(f"ANALYZE {table}")
         if months is not None:
             # Rows of these months that no longer occur (a complaint moved to another organization or
             # category): everything this statement did not write.

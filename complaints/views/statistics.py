@@ -15,11 +15,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Sum
+from django.db.models import Max, Min, Sum
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -46,6 +47,51 @@ class Line:
     satisfaction: float | None = None
     share: float | None = None
     bar: dict = field(default_factory=dict)
+    count_html: str = ""
+    acceptance_html: str = ""
+    decided_html: str = ""
+    replied_html: str = ""
+    satisfaction_html: str = ""
+    share_html: str = ""
+
+
+class Marks:
+    """The page's few cell renderings, made once a request (a template include per cell cost more than the
+    queries)."""
+
+    def __init__(self):
+        self.small = format_html(
+            '<span title="{}">&lt;5</span>', _("Fewer than five: not shown, so that nobody can be identified")
+        )
+        self.withheld = format_html(
+            '<span title="{}">×</span>', _("Withheld, so that a small count cannot be worked out from the total")
+        )
+        self.no_rate = format_html(
+            '<span class="text-body-secondary" title="{}">—</span>', _("Not shown: fewer than five cases")
+        )
+
+    def count(self, figure: stats.Figure) -> str:
+        if figure.suppressed == "small":
+            return self.small
+        if figure.suppressed:
+            return self.withheld
+        return figure.text
+
+    def rate(self, value: float | None) -> str:
+        return self.no_rate if value is None else f"{value:.1f}%"
+
+    def average(self, value: float | None) -> str:
+        return self.no_rate if value is None else f"{value:.2f}"
+
+    def dress(self, lines: list[Line]) -> list[Line]:
+        for line in lines:
+            line.count_html = self.count(line.figure)
+            line.acceptance_html = self.rate(line.acceptance)
+            line.decided_html = self.rate(line.decided_on_time)
+            line.replied_html = self.rate(line.replied_on_time)
+            line.satisfaction_html = self.average(line.satisfaction)
+            line.share_html = self.rate(line.share)
+        return lines
 
 
 def _rates(line: Line, row: dict) -> Line:
@@ -110,9 +156,10 @@ def _filters(request, years: list[int], organizations: dict) -> tuple[int, dict 
 
 @require_GET
 def statistics_page(request):
-    years = sorted({day.year for day in ComplaintMonthly.objects.dates("month", "year")})
+    span = ComplaintMonthly.objects.aggregate(first=Min("month"), last=Max("month"))  # the key's index: two probes
+    years = list(range(span["first"].year, span["last"].year + 1)) if span["first"] else []
     organizations = {
-        pk: {"id": pk, "name": name, "path": tree_path, "depth": depth}
+        pk: {"id": pk, "name": name, "path": tree_path, "indent": "\u3000" * (depth - 1)}
         for pk, name, tree_path, depth in Organization.objects.filter(is_active=True)
         .order_by("path")
         .values_list("id", "name", "path", "depth")
@@ -168,6 +215,9 @@ def statistics_page(request):
         for n, figure, count in zip(range(1, 6), rating_figures, rated, strict=True)
     ]
     summary = _rates(Line(_("All complaints"), total_figure), totals)
+    marks = Marks()
+    for lines in (month_lines, category_lines, organization_lines, rating_lines, [summary]):
+        marks.dress(lines)
     context = {
         "years": years,
         "year": year,
@@ -176,7 +226,7 @@ def statistics_page(request):
         "categories": Category.choices,
         "category": category,
         "summary": summary,
-        "rated_total": rated_total,
+        "rated_total": marks.count(rated_total),
         "month_lines": month_lines,
         "month_chart": month_chart,
         "category_lines": category_lines,

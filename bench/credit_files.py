@@ -40,7 +40,6 @@ import datetime
 import json
 import os
 import random
-import resource
 import shlex
 import statistics
 import subprocess
@@ -82,10 +81,12 @@ def django_setup(database_url: str, redis_url: str) -> None:
     django.setup()
 
 
-def rss_kb() -> int:
+def rss_kb(field: str = "VmRSS") -> int:
+    """This process's resident set (VmRSS) or its peak (VmHWM), in kB. Not getrusage's ru_maxrss: Linux keeps
+    that across fork + exec, so a child started by this script would report the parent's peak."""
     with open("/proc/self/status", encoding="ascii") as status:
         for line in status:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1])
     return 0
 
@@ -258,6 +259,8 @@ def eligibility_http(args, servants: list[int], cookie: str) -> tuple[str, dict]
     pick = random.Random(args.seed + 1)
     paths = [f"/api/v1/civil-servants/{pk}/eligibility/?purpose={pick.choice(PURPOSES)}" for pk in servants]
     common.HEADERS_FOR_PREFIX["/api/"] = {"Cookie": cookie, "Accept": "application/json"}
+    # The signed-in principal's API rate (1,200/min) lifted, as disclosures_http.py lifts the anonymous one.
+    os.environ["API_CLIENT_RATE"] = "1000000/min"
     (ROOT / "var").mkdir(exist_ok=True)
     process = common.start_gunicorn(args.port, args.workers, args.database_url, args.redis_url)
     server: dict[str, list[float]] = defaultdict(list)
@@ -267,7 +270,7 @@ def eligibility_http(args, servants: list[int], cookie: str) -> tuple[str, dict]
     try:
         common.wait_healthy(args.port, process)
         status, *_ = common.fetch(args.port, paths[0])
-        if status != 200:
+        if status != 200:  # 404: not a personnel officer over the servant; 429: the rate not lifted
             sys.exit(f"The eligibility API answered {status} for the personnel officer: see var/bench-gunicorn.log")
         for path in paths[: args.warmup]:
             common.fetch(args.port, path)
@@ -282,7 +285,7 @@ def eligibility_http(args, servants: list[int], cookie: str) -> tuple[str, dict]
                 status, server_ms, wall_ms, _body = common.fetch(args.port, path)
                 with lock:
                     statuses[status] += 1
-                    if server_ms is not None:
+                    if server_ms is not None and status == 200:  # a 429 or 500 is not a check
                         server[path.rsplit("=", 1)[1]].append(server_ms)
                     wall.append(wall_ms)
 
@@ -305,7 +308,8 @@ def eligibility_http(args, servants: list[int], cookie: str) -> tuple[str, dict]
     ]
     for purpose in [*PURPOSES, "all"]:
         got = every if purpose == "all" else server[purpose]
-        verdict = "PASS" if got and pct(got, 95) <= TARGET_CHECK_MS else "MISS"
+        answered = not set(statuses) - {200}
+        verdict = "PASS" if answered and got and pct(got, 95) <= TARGET_CHECK_MS else "MISS"
         lines.append(row([purpose, str(len(got)), *ms_cells(got), verdict]))
     lines.append(row(["all, wall (client)", str(len(wall)), *ms_cells(wall), "(includes queueing behind 2 workers)"]))
     print("\n".join(lines), flush=True)
@@ -352,7 +356,7 @@ def recompute_child(args) -> None:
                 "written": written,
                 "scores": IntegrityScore.objects.count(),
                 "rss_before_kb": before,
-                "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                "peak_rss_kb": rss_kb("VmHWM"),
             }
         ),
         flush=True,

@@ -143,10 +143,11 @@ class Command(BaseCommand):
             f"{written[ComplaintEvent].written:,} timeline steps in {generated:.0f} s"
         )
         if not no_refresh:
-            from ...statistics import refresh
+            from ...statistics import refresh, vacuum
 
             begun = time.monotonic()
             rows = refresh()
+            vacuum()
             self.stdout.write(f"statistics precomputed: {rows:,} monthly rows in {time.monotonic() - begun:.1f} s")
 
     # --- one batch --------------------------------------------------------------------------------------

@@ -140,7 +140,11 @@ class Complaint(TimeStampedModel):
             models.Index(fields=["status", "-id"], name="complaint_status_idx"),
             models.Index(fields=["received_on"], name="complaint_received_idx"),
             models.Index(fields=["accept_due"], condition=Q(status="received"), name="complaint_accept_due_idx"),
-            models.Index(fields=["handle_due"], condition=Q(status="accepted"), name="complaint_handle_due_idx"),
+            models.Index(
+                fields=["handling_organization", "handle_due", "id"],
+                condition=Q(status="accepted"),
+                name="complaint_handle_due_idx",
+            ),
             models.Index(
                 fields=["review_due"], condition=Q(status="review_requested"), name="complaint_review_due_idx"
             ),

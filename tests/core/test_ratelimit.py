@@ -120,7 +120,8 @@ def test_accept_json_gets_json_on_a_page_path(client):
     refused = post_times(client, new_ip(), 6, HTTP_ACCEPT="application/json")[-1]
     assert refused.status_code == 429
     assert refused["Content-Type"] == "application/json"
-    assert refused.json()["detail"] == wait_message(570)
+    with translation.override("en"):
+        assert refused.json()["detail"] == wait_message(570)
 
 
 def test_settings_override_the_rate_of_a_scope(client, settings):

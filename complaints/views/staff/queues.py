@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET
 from core.access import scope_for
 from core.choices import Action
 from core.pagination import KeysetPage, keyset_page
+from organizations.models import Organization
 
 from ... import selectors
 from ...choices import Status
@@ -112,7 +113,12 @@ def queue_queryset(user, queue: Queue, today: datetime.date):
     if queue.name == "handle":
         scope = scope_for(user, Action.CHANGE)
         queryset = Complaint.objects.filter(status=Status.ACCEPTED)
-        return queryset if scope.everything else queryset.filter(scope.q("handling_organization__path"))
+        if scope.everything:
+            return queryset
+        # The handling organizations by id, not by a join on their path: then the (handler, due, id) index
+        # gives the soonest deadlines first without reading and sorting every accepted complaint.
+        handlers = list(Organization.objects.filter(scope.q("path")).values_list("id", flat=True))
+        return queryset.filter(handling_organization_id__in=handlers)
     if queue.name == "review":
         return visible.filter(status=Status.REVIEW_REQUESTED)
     if queue.name == "overdue":

@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 
 from core.access import may_set_city_rules
 from core.audit import actor_label, audit_log
-from core.calendar import CalendarDayPeriod, add_calendar_days
+from core.calendar import CalendarDayPeriod, WorkingCalendar, add_calendar_days
 
 from ..choices import DEFAULT_DEADLINE_DAYS, DeadlineKind
 from ..models import DeadlineRule
+
+LOOKAHEAD = datetime.timedelta(days=21)  # the longest run of rest days a last day can fall into, and more
 
 
 def days_for(kind: str) -> int:
@@ -43,13 +45,22 @@ def count(complaint, kind: str, start: datetime.date, days: int | None = None) -
 
 
 def explain(complaint) -> list[tuple[str, list[str]]]:
-    """(what, lines) for every deadline counted on the complaint, in the reader's language."""
+    """(what, lines) for every deadline counted on the complaint, in the reader's language: one calendar
+    read for all of them (two small queries), however many there are."""
     labels = dict(DeadlineKind.choices)
-    shown = []
-    for kind, counted in (complaint.periods or {}).items():
-        period = add_calendar_days(datetime.date.fromisoformat(counted["start"]), int(counted["days"]))
-        shown.append((str(labels.get(kind, kind)), period.explanation()))
-    return shown
+    counted = [
+        (kind, datetime.date.fromisoformat(value["start"]), int(value["days"]))
+        for kind, value in (complaint.periods or {}).items()
+    ]
+    if not counted:
+        return []
+    first = min(start + datetime.timedelta(days=days) for _kind, start, days in counted)
+    last = max(start + datetime.timedelta(days=days) for _kind, start, days in counted) + LOOKAHEAD
+    calendar = WorkingCalendar.load(first, last)
+    return [
+        (str(labels.get(kind, kind)), calendar.add_calendar_days(start, days).explanation())
+        for kind, start, days in counted
+    ]
 
 
 @transaction.atomic

@@ -220,3 +220,19 @@ def test_near_duplicates_are_the_same_organizations_alike_text_close_in_time(wor
     assert [item.complaint.pk for item in found] == [alike.pk]
     assert found[0].similarity >= 0.3
     assert similarity("", "abc") == 0.0
+
+
+def test_every_deadline_is_explained_from_one_calendar_read(world, cast, complaint, clock, django_assert_num_queries):
+    from complaints.services.deadlines import explain
+
+    complaint = accepted(complaint, cast, world)
+    complaint = services.complaint_reply(complaint=complaint, text="经核查，已整改并答复。", actor=cast["handler"])
+    assert set(complaint.periods) == {DeadlineKind.ACCEPT, DeadlineKind.HANDLE, DeadlineKind.REVIEW_REQUEST}
+    with django_assert_num_queries(2):  # the holiday table and the complete years, once
+        shown = explain(complaint)
+    assert [what for what, _lines in shown] == [
+        "Decide on acceptance (from receipt)",
+        "Handle and reply (from acceptance)",
+        "Ask for a review (from the written reply)",
+    ]
+    assert "2026-07-16" in shown[0][1][0]

@@ -8,6 +8,7 @@ class ComplaintsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import hotline
+        from . import hotline, indicators
 
         hotline.register()  # the 12345 hotline's status updates (core.outbound)
+        indicators.register()  # replies on time, for evaluations and measured pledges (core.indicators)

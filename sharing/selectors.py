@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
+from core import outbound
 from core.choices import Action
 from core.publishing import publishables
 
 from .choices import OutboxStatus
-from .models import OutboxEntry, Reconciliation
+from .models import OutboundMessage, OutboxEntry, Reconciliation
 
 COUNTED_STATUSES = (OutboxStatus.PENDING, OutboxStatus.IN_FLIGHT, OutboxStatus.FAILED, OutboxStatus.REJECTED)
 # Superseded entries pile up with every correction, like delivered ones: counted up to a cap, through
@@ -68,4 +69,62 @@ def record_timeline(principal, record_type: str, record_id: int) -> list[OutboxE
         .of_record(record_type, record_id)
         .prefetch_related("tries")
         .order_by("id")
+    )
+
+
+# --- messages to other systems (core.outbound) -----------------------------------------------------
+
+OUTBOUND_WAITING = (OutboxStatus.PENDING, OutboxStatus.IN_FLIGHT)
+
+
+@dataclass(frozen=True)
+class DestinationSummary:
+    destination: str
+    pending: int  # queued or being sent
+    delivered: int
+    dead: int  # every attempt used: waits for a replay
+    oldest_pending_since: datetime | None
+
+    @property
+    def oldest_pending_age(self) -> timedelta | None:
+        return timezone.now() - self.oldest_pending_since if self.oldest_pending_since else None
+
+
+def outbound_summary(principal) -> list[DestinationSummary]:
+    """Per destination, in one grouped query: what waits, what got there, what is dead, and the oldest
+    wait. Every registered destination is listed, those with nothing queued too."""
+    waiting = Q(status__in=OUTBOUND_WAITING)
+    rows = (
+        OutboundMessage.objects.in_scope(principal, Action.VIEW)
+        .values("destination")
+        .annotate(
+            pending=Count("id", filter=waiting),
+            delivered=Count("id", filter=Q(status=OutboxStatus.DELIVERED)),
+            dead=Count("id", filter=Q(status=OutboxStatus.FAILED)),
+            oldest=Min("created_at", filter=waiting),
+        )
+        .order_by()
+    )
+    found = {row["destination"]: row for row in rows}
+    names = sorted({d.name for d in outbound.destinations()} | set(found))
+    empty = {"pending": 0, "delivered": 0, "dead": 0, "oldest": None}
+    return [
+        DestinationSummary(
+            name,
+            found.get(name, empty)["pending"],
+            found.get(name, empty)["delivered"],
+            found.get(name, empty)["dead"],
+            found.get(name, empty)["oldest"],
+        )
+        for name in names
+    ]
+
+
+def outbound_dead_letters(principal, limit: int = 20) -> list[OutboundMessage]:
+    """The latest dead letters the principal sees (through the status index), newest first."""
+    return list(
+        OutboundMessage.objects.in_scope(principal, Action.VIEW)
+        .filter(status=OutboxStatus.FAILED)
+        .defer("payload")
+        .order_by("-id")[:limit]
     )

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -16,7 +16,7 @@ from core.pagination import keyset_page
 from . import selectors, services
 from .choices import OutboxStatus
 from .forms import OutboxFilterForm
-from .models import OutboxEntry
+from .models import OutboundMessage, OutboxEntry
 
 
 def _require_scope(user, action):
@@ -44,6 +44,8 @@ def dashboard(request):
             "reconciliations": selectors.latest_reconciliations(),
             "may_replay": not scope_for(request.user, Action.SUPERVISE).is_empty,
             "statuses": OutboxStatus,
+            "outbound": selectors.outbound_summary(request.user),
+            "dead_letters": selectors.outbound_dead_letters(request.user),
         },
     )
 
@@ -87,3 +89,18 @@ def replay(request):
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "sharing:dashboard"
     return redirect(target or "sharing:dashboard")
+
+
+@login_required
+@require_POST
+def outbound_replay(request, pk: int):
+    """One dead letter of another destination back to the queue (the same right as the national replay)."""
+    _require_scope(request.user, Action.SUPERVISE)
+    message = get_object_or_404(OutboundMessage.objects.in_scope(request.user, Action.SUPERVISE).only("id"), pk=pk)
+    try:
+        services.outbound_replay(messages=[message], actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The message is queued to be sent again."))
+    return redirect("sharing:dashboard")

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from core import outbound
 from core.audit import audit_log_many
+from core.services import notify
 
 from ..choices import AttemptOutcome, OutboxStatus
 from ..client import _retry_after, _session, signature
@@ -229,7 +230,7 @@ def _settle(token, message, outcome, http_status, detail, retry_after, started_a
                 held.next_attempt_at = now + timedelta(seconds=backoff_seconds(held.attempts))
                 result = Sent.RETRIED
         held.save()
-        OutboundAttempt.objects.create(
+        attempt = OutboundAttempt.objects.create(
             message=held,
             number=held.attempts if outcome != AttemptOutcome.THROTTLED else held.attempts + 1,
             started_at=started_at,
@@ -238,7 +239,28 @@ def _settle(token, message, outcome, http_status, detail, retry_after, started_a
             http_status=http_status,
             detail=(detail or "")[:2000],
         )
+        if result == Sent.FAILED:
+            _notify_dead_letter(held, attempt)
     return result
+
+
+def _notify_dead_letter(message: OutboundMessage, attempt: OutboundAttempt) -> None:
+    """A dead letter outlasted every retry: the supervisors over its owner decide, as for the national
+    push (`delivery._notify_dead_letters`). Once per death: the key names the last attempt, so a replayed
+    message that dies again is told again, a repeated settle is not."""
+    from organizations.models import Organization
+    from organizations.selectors import supervisors_over
+
+    owner = Organization.objects.get(pk=message.owner_id)
+    notify(
+        recipients=supervisors_over(owner),
+        kind="sharing.outbound_failed",
+        subject=_("A message to %(destination)s could not be sent") % {"destination": message.destination},
+        body=_("Last error: %(error)s") % {"error": message.last_error[:300]},
+        link="/sharing/#outbound-dead",
+        dedupe_key=f"sharing-outbound-failed-{message.pk}-{attempt.pk}",
+        email=True,
+    )
 
 
 # --- replay ----------------------------------------------------------------------------------------

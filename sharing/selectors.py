@@ -81,9 +81,10 @@ OUTBOUND_WAITING = (OutboxStatus.PENDING, OutboxStatus.IN_FLIGHT)
 class DestinationSummary:
     destination: str
     pending: int  # queued or being sent
-    delivered: int
+    delivered: int  # at most SUPERSEDED_COUNT_CAP
     dead: int  # every attempt used: waits for a replay
     oldest_pending_since: datetime | None
+    delivered_capped: bool = False  # there are more
 
     @property
     def oldest_pending_age(self) -> timedelta | None:
@@ -91,15 +92,16 @@ class DestinationSummary:
 
 
 def outbound_summary(principal) -> list[DestinationSummary]:
-    """Per destination, in one grouped query: what waits, what got there, what is dead, and the oldest
-    wait. Every registered destination is listed, those with nothing queued too."""
+    """Per destination: what waits, what is dead and the oldest wait in one grouped query over the few
+    undelivered messages (the status index), and what got there counted up to a cap per destination —
+    delivered messages only grow, and the dashboard must not count them all on every load."""
+    visible = OutboundMessage.objects.in_scope(principal, Action.VIEW)
     waiting = Q(status__in=OUTBOUND_WAITING)
     rows = (
-        OutboundMessage.objects.in_scope(principal, Action.VIEW)
+        visible.filter(status__in=[*OUTBOUND_WAITING, OutboxStatus.FAILED])
         .values("destination")
         .annotate(
             pending=Count("id", filter=waiting),
-            delivered=Count("id", filter=Q(status=OutboxStatus.DELIVERED)),
             dead=Count("id", filter=Q(status=OutboxStatus.FAILED)),
             oldest=Min("created_at", filter=waiting),
         )
@@ -107,17 +109,26 @@ def outbound_summary(principal) -> list[DestinationSummary]:
     )
     found = {row["destination"]: row for row in rows}
     names = sorted({d.name for d in outbound.destinations()} | set(found))
-    empty = {"pending": 0, "delivered": 0, "dead": 0, "oldest": None}
-    return [
-        DestinationSummary(
-            name,
-            found.get(name, empty)["pending"],
-            found.get(name, empty)["delivered"],
-            found.get(name, empty)["dead"],
-            found.get(name, empty)["oldest"],
+    empty = {"pending": 0, "dead": 0, "oldest": None}
+    summaries = []
+    for name in names:
+        delivered = (
+            visible.filter(status=OutboxStatus.DELIVERED, destination=name)
+            .values("id")[: SUPERSEDED_COUNT_CAP + 1]
+            .count()
         )
-        for name in names
-    ]
+        row = found.get(name, empty)
+        summaries.append(
+            DestinationSummary(
+                name,
+                row["pending"],
+                min(delivered, SUPERSEDED_COUNT_CAP),
+                row["dead"],
+                row["oldest"],
+                delivered_capped=delivered > SUPERSEDED_COUNT_CAP,
+            )
+        )
+    return summaries
 
 
 def outbound_dead_letters(principal, limit: int = 20) -> list[OutboundMessage]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import connection, transaction
 
-from core.bulk import CopyEncoder, copy_encoded
+from core.bulk import CopyEncoder, copy_encoded, reserve_ids
 
 from ..models import Milestone, Pledge, ProgressReport
 from .generator import Generator, Node
@@ -25,21 +25,6 @@ def generate(pledges: int, *, seed: int, milestones_per_pledge: int = 10, batch_
     if batch:
         _save(batch, made)
     return made
-
-
-def _reserve_ids(model, count: int) -> list[int]:
-    if not count:
-        return []
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
-            )
-            return [pk for (pk,) in cursor.fetchall()]
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")  # noqa: S608
-        first = cursor.fetchone()[0] + 1
-    return list(range(first, first + count))
 
 
 def _write(model, records: list) -> None:
@@ -67,7 +52,7 @@ def _write(model, records: list) -> None:
 @transaction.atomic
 def _save(families: list[Node], made: dict[str, int]) -> None:
     nodes = [node for family in families for node in family.walk()]
-    for node, pk in zip(nodes, _reserve_ids(Pledge, len(nodes)), strict=True):
+    for node, pk in zip(nodes, reserve_ids(Pledge, len(nodes)), strict=True):
         node.pledge.pk = pk
     for family in families:
         for node in family.walk():
@@ -78,12 +63,12 @@ def _save(families: list[Node], made: dict[str, int]) -> None:
             for report in node.reports:
                 report.pledge_id = node.pledge.pk
     milestones = [m for node in nodes for m in node.milestones]
-    for milestone, pk in zip(milestones, _reserve_ids(Milestone, len(milestones)), strict=True):
+    for milestone, pk in zip(milestones, reserve_ids(Milestone, len(milestones)), strict=True):
         milestone.pk = pk
     reports = [r for node in nodes for r in node.reports]
     for report in reports:
         report.milestone_id = report.milestone.pk if report.milestone is not None else None
-    for report, pk in zip(reports, _reserve_ids(ProgressReport, len(reports)), strict=True):
+    for report, pk in zip(reports, reserve_ids(ProgressReport, len(reports)), strict=True):
         report.pk = pk
     _write(Pledge, [node.pledge for node in nodes])
     _write(Milestone, milestones)

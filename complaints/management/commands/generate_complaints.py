@@ -26,7 +26,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from core.bulk import CopyEncoder, copy_encoded
+from core.bulk import RowWriter, reserve_ids
 from core.calendar import WorkingCalendar
 from organizations.models import Organization
 
@@ -114,7 +114,10 @@ class Command(BaseCommand):
         self.categories = _weighted(CATEGORIES)
         self.satisfaction = _weighted(SATISFACTION)
         self.now = timezone.now()
-        self.writers = {model: _Writer(model, self.now) for model in (Complaint, Complainant, ComplaintEvent)}
+        self.writers = {
+            model: RowWriter(model, self.now, with_ids=model is Complaint)
+            for model in (Complaint, Complainant, ComplaintEvent)
+        }
         deferred = _deferrable_indexes(count) if connection.vendor == "postgresql" else []
         done = 0
         try:
@@ -164,7 +167,7 @@ class Command(BaseCommand):
 
     def _batch(self, size: int) -> None:
         rng = self.rng
-        ids = _reserve_ids(Complaint, size)
+        ids = reserve_ids(Complaint, size)
         complaints, people, events = [], [], []
         span = (self.today - self.first_day).days
         organizations = rng.choices(self.organizations, weights=self.org_weights, k=size)
@@ -300,55 +303,3 @@ def _deferrable_indexes(count: int) -> list[tuple[str, str]]:
         for name, _definition in found:
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
     return found
-
-
-def _reserve_ids(model, count: int) -> list[int]:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [model._meta.db_table, count],
-            )
-            return [pk for (pk,) in cursor.fetchall()]
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
-        first = cursor.fetchone()[0] + 1
-    return list(range(first, first + count))
-
-
-class _Writer:
-    """Row dicts by attname → COPY (PostgreSQL) or bulk_create; fields left out take their defaults."""
-
-    def __init__(self, model, now: datetime.datetime):
-        self.model = model
-        fields = list(model._meta.concrete_fields)
-        if model is not Complaint:
-            fields = [f for f in fields if not f.primary_key]  # ids from the column default
-        self.fields = fields
-        self.defaults = {}
-        for f in fields:
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                self.defaults[f.attname] = now
-            elif f.has_default():
-                self.defaults[f.attname] = f.get_default()
-            elif f.null:
-                self.defaults[f.attname] = None
-            elif f.get_internal_type() in ("CharField", "TextField"):
-                self.defaults[f.attname] = ""
-        self.encoder = CopyEncoder(fields) if connection.vendor == "postgresql" else None
-        self.written = 0
-
-    def write(self, rows: list[dict]) -> None:
-        if not rows:
-            return
-        full = [{**self.defaults, **row} for row in rows]
-        if self.encoder is not None:
-            copy_encoded(self.model, self.encoder.attnames, self.encoder.encode(full))
-        else:
-            objects = [self.model(**row) for row in full]
-            self.model.objects.bulk_create(objects, batch_size=500)
-            stamped = [name for name in ("at",) if name in rows[0]]
-            if stamped:  # auto_now_add overwrote the planned times: put them back
-                for obj, row in zip(objects, full, strict=True):
-                    obj.at = row["at"]
-                self.model.objects.bulk_update(objects, stamped, batch_size=500)
-        self.written += len(rows)

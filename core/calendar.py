@@ -28,6 +28,10 @@ _LOOKAHEAD_PER_WORKING_DAY = 3
 _LOOKAHEAD_SLACK = 21
 
 
+def _provisional_line(message, years) -> str:
+    return str(message % {"years": "、".join(str(y) for y in years)})
+
+
 @dataclass(frozen=True)
 class SkippedDay:
     date: datetime.date
@@ -65,14 +69,13 @@ class Deadline:
         for day in self.make_up_days:
             lines.append(str(_("%(date)s counted: make-up working day (调休)") % {"date": day}))
         if self.provisional:
-            years = "、".join(str(y) for y in self.provisional_years)
             lines.append(
-                str(
+                _provisional_line(
                     _(
                         "Provisional: the holidays of %(years)s are not published yet, so only weekends "
                         "were skipped. The deadline will be recounted when they are."
-                    )
-                    % {"years": years}
+                    ),
+                    self.provisional_years,
                 )
             )
         return lines
@@ -118,14 +121,13 @@ class CalendarDayPeriod:
                 )
             )
         if self.provisional:
-            years = "、".join(str(y) for y in self.provisional_years)
             lines.append(
-                str(
+                _provisional_line(
                     _(
                         "Provisional: the holidays of %(years)s are not published yet, so only weekends "
                         "were taken as rest days. The deadline will be recounted when they are."
-                    )
-                    % {"years": years}
+                    ),
+                    self.provisional_years,
                 )
             )
         return lines

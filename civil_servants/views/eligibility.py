@@ -19,12 +19,11 @@ from core.access import scope_for
 from core.choices import Action
 from core.forms import attach_errors
 from core.pagination import keyset_page
-from organizations.models import CivilServant
 
-from .. import access
 from ..choices import EligibilityPurpose
 from ..models import RemovalFlag
 from ..services import eligibility as services
+from .files import personnel_file_or_404
 
 
 class EligibilityForm(forms.Form):
@@ -43,17 +42,10 @@ class ResolveForm(forms.Form):
     )
 
 
-def _personnel_of(request, pk: int) -> CivilServant:
-    person = get_object_or_404(CivilServant.objects.select_related("organization"), pk=pk)
-    if not access.is_personnel_officer_of(request.user, person):
-        raise Http404
-    return person
-
-
 @login_required
 def eligibility_check(request, pk: int):
     """GET asks the purpose; POST checks (logged, and shown to the servant) and shows every reason."""
-    person = _personnel_of(request, pk)
+    person = personnel_file_or_404(request, pk)
     form = EligibilityForm(request.POST or None)
     result = None
     if request.method == "POST" and form.is_valid():

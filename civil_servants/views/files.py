@@ -97,7 +97,8 @@ def _openable(request, pk: int) -> CivilServant:
     return person
 
 
-def _personnel_of(request, pk: int) -> CivilServant:
+def personnel_file_or_404(request, pk: int) -> CivilServant:
+    """A servant the user is a personnel officer of, or 404 like a missing one."""
     person = get_object_or_404(CivilServant.objects.select_related("organization"), pk=pk)
     if not access.is_personnel_officer_of(request.user, person):
         raise Http404
@@ -219,7 +220,7 @@ def grant_revoke(request, pk: int):
 
 @login_required
 def career_entry_new(request, pk: int):
-    person = _personnel_of(request, pk)
+    person = personnel_file_or_404(request, pk)
     form = CareerEntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -235,7 +236,7 @@ def career_entry_new(request, pk: int):
 @login_required
 @require_GET
 def career_entries(request, pk: int):
-    person = _personnel_of(request, pk)
+    person = personnel_file_or_404(request, pk)
     entries = CareerEntry.objects.filter(civil_servant=person).order_by("-decided_on", "-id")
     return render(
         request,
